@@ -1,0 +1,3 @@
+"""Torch models: autoencoders, optionally with tied weights (chapter 07)."""
+
+__all__: list[str] = []

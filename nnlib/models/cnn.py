@@ -1,0 +1,3 @@
+"""Torch models: convolutional networks (chapter 08)."""
+
+__all__: list[str] = []

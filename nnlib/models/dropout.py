@@ -1,0 +1,3 @@
+"""Torch models: networks with dropout for MC-dropout inference (chapter 12)."""
+
+__all__: list[str] = []

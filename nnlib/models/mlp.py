@@ -1,0 +1,3 @@
+"""Torch models: multi-layer perceptrons (chapters 05-06)."""
+
+__all__: list[str] = []

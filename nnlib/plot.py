@@ -1,0 +1,152 @@
+"""The book's figure style and the figure helpers shared by chapters.
+
+Importing this module applies the style: an opaque white background (so figures stay
+readable when the book is shown in dark mode), light grids, no top/right spines and a
+colour-blind-friendly colour cycle. Every helper returns the matplotlib object it drew
+on, so a chapter can add labels before calling ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = [
+    "BOOK_STYLE",
+    "use_book_style",
+    "fig_to_png",
+    "image_grid",
+    "decision_regions",
+    "learning_curves",
+]
+
+# Okabe & Ito's colour-blind-safe palette.
+_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+BOOK_STYLE = {
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "figure.constrained_layout.use": True,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=_PALETTE),
+    "font.size": 10,
+    "legend.frameon": False,
+    "image.cmap": "viridis",
+}
+
+
+def use_book_style() -> None:
+    """Apply :data:`BOOK_STYLE` to matplotlib's global settings (done on import)."""
+    mpl.rcParams.update(BOOK_STYLE)
+
+
+use_book_style()
+
+
+def fig_to_png(fig, dpi: int = 72) -> bytes:
+    """Render a figure to PNG bytes on an opaque white background and close it.
+
+    The figure keeps its own size (no tight bounding box), so frames of a widget
+    drawn with the same ``figsize`` all have the same pixel size.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def image_grid(images, labels=None, *, ncols: int = 10, cmap: str = "gray_r", size: float = 0.9,
+               vmin=None, vmax=None, title: str | None = None):
+    """Show a batch of small images (e.g. 8x8 digits) in a grid; returns the figure.
+
+    Parameters
+    ----------
+    images : array of shape (n, h, w), or (n, h*w) for square images
+    labels : optional sequence of n strings/numbers shown above the images
+    ncols : images per row
+    size : inches per image
+    """
+    images = np.asarray(images)
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(f"flat images must be square, got {images.shape[1]} pixels per image")
+        images = images.reshape(len(images), side, side)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must have shape (n, h, w) with n >= 1, got {images.shape}")
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"got {len(labels)} labels for {len(images)} images")
+    ncols = min(ncols, len(images))
+    nrows = int(np.ceil(len(images) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if title else 0)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i], cmap=cmap, vmin=vmin, vmax=vmax)
+            if labels is not None:
+                ax.set_title(str(labels[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def decision_regions(predict, X, y, *, ax=None, resolution: int = 200, padding: float = 0.5):
+    """Colour the plane by a classifier's predicted class and scatter the data on top.
+
+    ``predict`` maps an (m, 2) numpy array of points to m integer class labels.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"decision_regions needs 2-D inputs of shape (n, 2), got {X.shape}")
+    if ax is None:
+        _, ax = plt.subplots()
+    (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    labels = np.asarray(predict(np.c_[gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    classes = np.unique(y)
+    colours = mpl.colors.ListedColormap(_PALETTE[: max(len(classes), 2)])
+    ax.contourf(gx, gy, labels, levels=np.arange(len(classes) + 1) - 0.5, cmap=colours, alpha=0.25)
+    for k, c in enumerate(classes):
+        ax.scatter(*X[y == c].T, s=12, color=_PALETTE[k % len(_PALETTE)], label=f"class {c}")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(loc="best")
+    return ax
+
+
+def learning_curves(histories, *, metric: str = "loss", ax=None, logy: bool = False):
+    """Plot training (solid) and validation (dashed) curves of one or more runs.
+
+    ``histories`` is a :class:`nnlib.train.History`, or a dict mapping a run name to a
+    History. ``metric`` is ``"loss"`` or the name of a metric given to ``fit``
+    (e.g. ``"acc"`` reads ``train_acc``/``val_acc``).
+    """
+    if not isinstance(histories, dict):
+        histories = {"": histories}
+    if ax is None:
+        _, ax = plt.subplots()
+    for k, (name, h) in enumerate(histories.items()):
+        colour = _PALETTE[k % len(_PALETTE)]
+        train, val = h.curve(metric)
+        epochs = np.arange(1, len(train) + 1)
+        ax.plot(epochs, train, color=colour, label=f"{name} train".strip())
+        if val:
+            ax.plot(epochs, val, color=colour, ls="--", label=f"{name} validation".strip())
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    if logy:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax

@@ -1,0 +1,176 @@
+"""The one training loop of the book, for torch models (written out by hand in chapter 05).
+
+Every chapter from 05 on trains with :func:`fit`: mini-batches, an optional progress
+bar, a history of losses and metrics, and early stopping that restores the best
+weights. Chapter 05 derives each piece (mini-batch gradient descent, validation,
+early stopping); later chapters only call it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import torch
+from torch.utils.data import DataLoader, Dataset, TensorDataset
+
+from ._checks import check_positive_int
+
+__all__ = ["History", "fit", "evaluate", "accuracy", "device"]
+
+
+def device() -> torch.device:
+    """The device the book trains on: the CPU (the book is sized for it), or CUDA if present."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """Fraction of correct predictions.
+
+    ``outputs`` are logits: shape (n, classes) is scored by the arg-max, shape (n,) or
+    (n, 1) by the sign (a single logit of a binary classifier, positive meaning class 1).
+    """
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        predicted = outputs.argmax(dim=1)
+    else:
+        predicted = (outputs.reshape(-1) > 0).long()
+        targets = targets.reshape(-1)
+    if predicted.shape[0] != targets.shape[0]:
+        raise ValueError(f"accuracy: {predicted.shape[0]} predictions for {targets.shape[0]} targets")
+    return (predicted == targets.long()).float().mean().item()
+
+
+@dataclass
+class History:
+    """What :func:`fit` records, one entry per epoch.
+
+    ``metrics`` maps ``"train_<name>"``/``"val_<name>"`` to lists; ``best_epoch`` is the
+    1-based epoch with the lowest validation loss (``None`` without validation data).
+    """
+
+    train_loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    def curve(self, metric: str = "loss"):
+        """The (train, validation) lists of ``"loss"`` or of a metric name."""
+        if metric == "loss":
+            return self.train_loss, self.val_loss
+        if f"train_{metric}" not in self.metrics:
+            known = ["loss"] + sorted({k.split("_", 1)[1] for k in self.metrics})
+            raise ValueError(f"unknown metric {metric!r}; recorded: {known}")
+        return self.metrics[f"train_{metric}"], self.metrics.get(f"val_{metric}", [])
+
+
+def _as_dataset(data, name: str) -> Dataset:
+    """Accept a torch Dataset or an (X, y) pair of tensors/arrays of equal length."""
+    if isinstance(data, Dataset):
+        dataset = data
+    elif isinstance(data, (tuple, list)) and len(data) == 2:
+        X, y = (torch.as_tensor(a) for a in data)
+        if len(X) != len(y):
+            raise ValueError(f"{name}: X has {len(X)} rows but y has {len(y)}")
+        dataset = TensorDataset(X, y)
+    else:
+        raise TypeError(f"{name} must be a torch Dataset or a pair (X, y), got {type(data).__name__}")
+    if len(dataset) == 0:
+        raise ValueError(f"{name} is empty")
+    return dataset
+
+
+def evaluate(model: torch.nn.Module, data, loss_fn, metrics: dict | None = None,
+             batch_size: int = 512) -> dict:
+    """Mean loss and metrics of ``model`` on ``data`` in evaluation mode, without gradients.
+
+    Returns a dict with ``"loss"`` and one entry per metric. The model's training
+    mode is restored afterwards.
+    """
+    dataset = _as_dataset(data, "data")
+    was_training = model.training
+    model.eval()
+    outputs, targets = [], []
+    with torch.no_grad():
+        for X, y in DataLoader(dataset, batch_size=batch_size):
+            outputs.append(model(X))
+            targets.append(y)
+    model.train(was_training)
+    out, tgt = torch.cat(outputs), torch.cat(targets)
+    result = {"loss": loss_fn(out, tgt).item()}
+    for name, fn in (metrics or {}).items():
+        result[name] = fn(out, tgt)
+    return result
+
+
+def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Optimizer, epochs: int, *,
+        val_data=None, batch_size: int = 64, metrics: dict | None = None, patience: int | None = None,
+        restore_best: bool = True, progress: bool = False, shuffle: bool = True) -> History:
+    """Train ``model`` by mini-batch gradient descent and return its :class:`History`.
+
+    Each epoch visits the training data once in shuffled mini-batches; for every batch
+    it computes the loss, back-propagates and takes one optimiser step. The recorded
+    training loss of an epoch is the sample-weighted mean of its batch losses (taken in
+    training mode, as the optimiser saw them); validation uses :func:`evaluate`.
+
+    Parameters
+    ----------
+    train_data, val_data : torch Dataset or (X, y) pair
+    loss_fn : callable ``loss_fn(outputs, targets) -> scalar tensor`` (mean over the batch)
+    epochs : maximum number of passes over the training data
+    metrics : dict name -> ``fn(outputs, targets) -> float``, e.g. ``{"acc": accuracy}``
+    patience : stop after this many epochs without a lower validation loss (early
+        stopping, chapter 05); requires ``val_data``
+    restore_best : with validation data, load the weights of the best epoch at the end
+    progress : show a tqdm progress bar over epochs
+    """
+    epochs = check_positive_int("epochs", epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
+    if patience is not None:
+        patience = check_positive_int("patience", patience)
+        if val_data is None:
+            raise ValueError("early stopping (patience) needs val_data to monitor")
+    train_set = _as_dataset(train_data, "train_data")
+    val_set = None if val_data is None else _as_dataset(val_data, "val_data")
+    metrics = metrics or {}
+    loader = DataLoader(train_set, batch_size=batch_size, shuffle=shuffle)
+    history = History(metrics={f"{split}_{name}": [] for split in ("train", "val") for name in metrics
+                               if split == "train" or val_set is not None})
+    best_loss, best_state, waited = float("inf"), None, 0
+
+    from tqdm.auto import tqdm
+
+    for epoch in tqdm(range(1, epochs + 1), disable=not progress, desc="epochs"):
+        model.train()
+        total, sums = 0, {"loss": 0.0, **{name: 0.0 for name in metrics}}
+        for X, y in loader:
+            optimizer.zero_grad()
+            outputs = model(X)
+            loss = loss_fn(outputs, y)
+            loss.backward()
+            optimizer.step()
+            n = len(X)
+            total += n
+            sums["loss"] += loss.item() * n
+            for name, fn in metrics.items():
+                sums[name] += fn(outputs.detach(), y) * n
+        history.train_loss.append(sums["loss"] / total)
+        for name in metrics:
+            history.metrics[f"train_{name}"].append(sums[name] / total)
+        if val_set is None:
+            continue
+        result = evaluate(model, val_set, loss_fn, metrics)
+        history.val_loss.append(result["loss"])
+        for name in metrics:
+            history.metrics[f"val_{name}"].append(result[name])
+        if result["loss"] < best_loss:
+            best_loss, waited, history.best_epoch = result["loss"], 0, epoch
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            waited += 1
+            if patience is not None and waited >= patience:
+                history.stopped_early = True
+                break
+    if restore_best and best_state is not None:
+        model.load_state_dict(best_state)
+    return history

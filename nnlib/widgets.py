@@ -1,0 +1,132 @@
+"""Sliders that work in the static HTML book as well as in Jupyter.
+
+A live ``ipywidgets.interact`` needs a running kernel: in the HTML book its slider
+moves but nothing happens. :func:`frame_slider` instead renders one PNG frame for
+every value on a grid *before* the page is saved, stacks the frames, and links the
+slider to the visible frame with ``jslink``, a link that runs in the browser. The
+notebook stores the frames in its widget state, so the same control works in the
+HTML book with no kernel and no network, and in Jupyter.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+import ipywidgets as widgets
+
+from .plot import fig_to_png
+
+__all__ = ["FrameSlider", "frame_slider"]
+
+
+def _label(value) -> str:
+    """Slider label of a grid value: numbers at 4 significant digits."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.4g}"
+    try:
+        return f"{float(value):.4g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+class FrameSlider(widgets.VBox):
+    """Sliders plus a stack of precomputed frames (see :func:`frame_slider`).
+
+    Attributes
+    ----------
+    frames : list of bytes
+        The PNG frames in row-major order of the parameter grid.
+    params : dict
+        Parameter name -> list of grid values.
+    """
+
+    def __init__(self, sliders, display, frames, params):
+        super().__init__(children=[*sliders, display])
+        self.frames = frames
+        self.params = params
+
+    @property
+    def nbytes(self) -> int:
+        """Total size of the PNG frames in bytes."""
+        return sum(len(f) for f in self.frames)
+
+    def __repr__(self) -> str:  # stable text: the notebook tests compare it
+        grid = " x ".join(f"{name}[{len(values)}]" for name, values in self.params.items())
+        return f"FrameSlider({grid}, {len(self.frames)} frames)"
+
+
+def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
+                 **params: Sequence) -> FrameSlider:
+    """Precompute ``draw`` on a grid of parameter values and return a slider widget.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values)`` receives one value per parameter and returns a matplotlib
+        Figure; the figure is rendered to PNG and closed. Give every frame the same
+        ``figsize`` so the picture does not jump when the slider moves.
+    dpi : int
+        Resolution of the frames.
+    max_bytes : int
+        Upper bound on the total size of all frames (they are stored in the notebook
+        and in the HTML page); exceeding it raises ``ValueError``.
+    **params : sequence
+        One or two parameters, each a non-empty sequence of values, e.g.
+        ``current=[0, 5, 10]``. The keyword becomes the slider's label.
+
+    Returns
+    -------
+    FrameSlider
+        A VBox of one slider per parameter and the frame being shown. With two
+        parameters, the first slider chooses a row of frames and the second a frame
+        within every row, so both links run in the browser.
+
+    Examples
+    --------
+    >>> def draw(freq):
+    ...     fig, ax = plt.subplots(figsize=(5, 3))
+    ...     ax.plot(np.sin(freq * np.linspace(0, 6, 200)))
+    ...     return fig
+    >>> frame_slider(draw, freq=[1, 2, 3])  # doctest: +SKIP
+    """
+    if not 1 <= len(params) <= 2:
+        raise ValueError(f"frame_slider takes one or two parameters, got {len(params)}: {list(params)}")
+    for name, values in params.items():
+        if isinstance(values, (str, bytes)) or len(values) == 0:
+            raise ValueError(f"parameter {name!r} needs a non-empty sequence of values, got {values!r}")
+    if dpi <= 0 or max_bytes <= 0:
+        raise ValueError(f"dpi and max_bytes must be > 0, got dpi={dpi}, max_bytes={max_bytes}")
+    params = {name: list(values) for name, values in params.items()}
+    names = list(params)
+
+    frames = []
+    for combination in itertools.product(*params.values()):
+        frames.append(fig_to_png(draw(**dict(zip(names, combination))), dpi=dpi))
+        total = sum(len(f) for f in frames)
+        if total > max_bytes:
+            raise ValueError(
+                f"frames exceed max_bytes={max_bytes} ({total} bytes after {len(frames)} of "
+                f"{len(list(itertools.product(*params.values())))} frames): use fewer values, a "
+                "smaller figure or a lower dpi")
+
+    images = [widgets.Image(value=f, format="png", layout=widgets.Layout(max_width="100%")) for f in frames]
+    sliders = [
+        widgets.SelectionSlider(options=[(_label(v), i) for i, v in enumerate(values)], value=0,
+                                description=name, continuous_update=True,
+                                style={"description_width": "initial"},
+                                layout=widgets.Layout(width="min(100%, 32rem)"))
+        for name, values in params.items()
+    ]
+    if len(names) == 1:
+        display = widgets.Stack(images, selected_index=0)
+        widgets.jslink((sliders[0], "index"), (display, "selected_index"))
+    else:
+        n_inner = len(params[names[1]])
+        rows = [widgets.Stack(images[r * n_inner:(r + 1) * n_inner], selected_index=0)
+                for r in range(len(params[names[0]]))]
+        display = widgets.Stack(rows, selected_index=0)
+        widgets.jslink((sliders[0], "index"), (display, "selected_index"))
+        for row in rows:
+            widgets.jslink((sliders[1], "index"), (row, "selected_index"))
+    return FrameSlider(sliders, display, frames, params)

@@ -1,0 +1,43 @@
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nnlib import plot
+from nnlib.train import History
+
+
+def test_style_is_opaque_white():
+    assert mpl.colors.to_hex(mpl.rcParams["figure.facecolor"]) == "#ffffff"
+    assert mpl.rcParams["savefig.transparent"] is False
+
+
+def test_fig_to_png_closes_and_renders():
+    fig, ax = plt.subplots(figsize=(2, 2))
+    png = plot.fig_to_png(fig, dpi=50)
+    assert png.startswith(b"\x89PNG") and not plt.fignum_exists(fig.number)
+
+
+def test_image_grid_accepts_flat_square_images():
+    fig = plot.image_grid(np.zeros((12, 64)), labels=list(range(12)), ncols=5)
+    assert len(fig.axes) == 15
+    plt.close(fig)
+    with pytest.raises(ValueError, match="square"):
+        plot.image_grid(np.zeros((3, 10)))
+    with pytest.raises(ValueError, match="labels"):
+        plot.image_grid(np.zeros((3, 4, 4)), labels=[1])
+
+
+def test_decision_regions_and_learning_curves():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    y = np.array([0, 0, 1, 1])
+    ax = plot.decision_regions(lambda P: (P[:, 0] > P[:, 1]).astype(int), X, y, resolution=20)
+    assert ax.get_xlabel() == "$x_1$"
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        plot.decision_regions(lambda P: P, np.zeros((3, 3)), y)
+    h = History(train_loss=[1.0, 0.5], val_loss=[1.1, 0.7], metrics={"train_acc": [0.5, 0.9], "val_acc": [0.4, 0.8]})
+    ax = plot.learning_curves({"run": h}, metric="acc")
+    assert len(ax.lines) == 2
+    with pytest.raises(ValueError, match="unknown metric"):
+        plot.learning_curves(h, metric="f1")
+    plt.close("all")
