@@ -5,11 +5,20 @@ no network its math stays raw TeX and its widgets are missing. At build time thi
 extension fetches pinned releases from the npm registry (``npm pack``, cached in
 ``_build/_offline_assets``) and adds them to the book's static files; ``_config.yml``
 points ``mathjax_path`` and ``nb_ipywidgets_js`` at them. Nothing is committed.
+
+Two adjustments make the widget manager work next to the book's MathJax:
+
+- ``widgets/paths.js`` tells require.js where the manager lives, so the icon fonts its
+  CSS refers to load from the book instead of a path relative to each page.
+- The manager (written for MathJax 2) typesets widget labels with ``MathJax.Hub.Queue``,
+  which MathJax 3 does not have; the call is rewritten to use ``MathJax.typesetPromise``
+  when ``MathJax.Hub`` is missing. The pinned release is checked to contain the call.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -18,6 +27,7 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
+ASSETS_FORMAT = 2  # bump when _assemble changes, so cached folders are rebuilt
 PACKAGES = {
     "mathjax": "3.2.2",
     "@jupyter-widgets/html-manager": "1.0.15",
@@ -27,6 +37,12 @@ PACKAGES = {
 # may load on demand (TeX extensions such as \boldsymbol, fonts, menu, accessibility).
 MATHJAX_PARTS = ["tex-mml-chtml.js", "input", "output/chtml", "output/chtml.js", "ui", "a11y", "adaptors", "sre"]
 FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg"}
+MATHJAX2_TYPESET = re.compile(r'MathJax\.Hub\.Queue\(\["Typeset",MathJax\.Hub,(\w+)\]\)')
+MATHJAX2_OR_3 = r'(MathJax.Hub?MathJax.Hub.Queue(["Typeset",MathJax.Hub,\1]):MathJax.typesetPromise&&MathJax.typesetPromise([\1]))'
+REQUIRE_PATHS_JS = """// Written by _ext/offline_assets.py: the widget manager lives in the book's _static/widgets.
+require.config({paths: {"@jupyter-widgets/html-manager/dist":
+    document.documentElement.dataset.content_root + "_static/widgets"}});
+"""
 
 
 def _npm_pack(workdir: Path) -> dict[str, Path]:
@@ -63,7 +79,12 @@ def _assemble(folders: dict[str, Path], out: Path) -> None:
     widgets.mkdir(parents=True)
     shutil.copy2(folders["requirejs"] / "require.js", widgets / "require.js")
     dist = folders["@jupyter-widgets/html-manager"] / "dist"
-    shutil.copy2(dist / "embed-amd.js", widgets / "embed-amd.js")
+    manager, calls = MATHJAX2_TYPESET.subn(MATHJAX2_OR_3, (dist / "embed-amd.js").read_text())
+    if calls == 0:
+        raise ExtensionError("offline_assets: the widget manager no longer calls MathJax.Hub.Queue; "
+                             "review the MathJax 3 adjustment in _ext/offline_assets.py")
+    (widgets / "embed-amd.js").write_text(manager)
+    (widgets / "paths.js").write_text(REQUIRE_PATHS_JS)
     for font in dist.iterdir():
         if font.suffix in FONT_SUFFIXES:
             shutil.copy2(font, widgets / font.name)
@@ -72,14 +93,15 @@ def _assemble(folders: dict[str, Path], out: Path) -> None:
 def ensure_assets(cache: Path) -> Path:
     """Return a folder holding the assets, building it once per set of pinned versions."""
     stamp = cache / "versions.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == PACKAGES:
+    wanted = {**PACKAGES, "format": ASSETS_FORMAT}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
         return cache
     cache.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache.parent) as tmp:
         tmp = Path(tmp)
         staged = tmp / "assets"
         _assemble(_npm_pack(tmp), staged)
-        (staged / "versions.json").write_text(json.dumps(PACKAGES))
+        (staged / "versions.json").write_text(json.dumps(wanted))
         shutil.rmtree(cache, ignore_errors=True)
         staged.rename(cache)  # atomic: a concurrent build never sees half a folder
     return cache

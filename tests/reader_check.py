@@ -1,0 +1,164 @@
+"""A reader's-eye test of the built book: every page in headless Chromium, network off.
+
+Serves ``_build/html`` on localhost and opens every page in Chromium (Debian's
+``/usr/bin/chromium``, driven by Playwright) with every request that would leave the
+book blocked. A page fails when it
+
+- logs a console error or throws,
+- makes a request that leaves the book, or a local request that fails (404, ...),
+- shows math that MathJax did not typeset,
+- has an image that did not load,
+- has a widget output that the widget manager did not render.
+
+On every page with a frame slider (``nnlib.widgets.frame_slider``) it also moves the
+first slider one step and checks that the frame shown changes, with no kernel.
+
+    python tests/reader_check.py [_build/html] [--screenshots DIR] [--dark]
+
+Run by ``.ci/run`` after the book is built; exits non-zero if any page fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SKIP = {"genindex.html", "search.html", "prf-prf.html"}  # Sphinx index pages, no content
+
+# In the page: math elements Sphinx emitted that MathJax left untouched.
+UNRENDERED_MATH_JS = """() => [...document.querySelectorAll('.math')]
+    .filter(el => !el.querySelector('mjx-container') && !el.closest('mjx-container'))
+    .map(el => el.textContent.slice(0, 60))"""
+BROKEN_IMAGES_JS = """() => [...document.querySelectorAll('img')]
+    .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 80))"""
+UNRENDERED_WIDGETS_JS = """() => [...document.querySelectorAll(
+        'script[type="application/vnd.jupyter.widget-view+json"]')]
+    .filter(s => !s.parentElement.querySelector('.jupyter-widgets, .lm-Widget'))
+    .map(s => s.textContent.slice(0, 80))"""
+# The frame currently shown by the first frame slider: a VBox holding the slider(s) and
+# a Stack that renders only its selected image. Returns the image's src (a blob URL per
+# frame), or null when the page has no frame slider.
+VISIBLE_FRAME_JS = """() => {
+    const box = [...document.querySelectorAll('.widget-vbox')]
+        .find(b => b.querySelector('.widget-slider') && b.querySelector('img'));
+    if (!box) return null;
+    const img = [...box.querySelectorAll('img')].find(i => i.getBoundingClientRect().width > 0);
+    return img ? img.src : '';
+}"""
+
+
+def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
+    """Serve ``root`` on a free localhost port in a background thread."""
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+def content_pages(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.html")
+                  if not {"_static", "_sources", "_images"} & set(p.relative_to(root).parts)
+                  and p.name not in SKIP)
+
+
+def move_first_slider(page) -> str | None:
+    """Move the first frame slider one step; return a problem, or None if the frame changed."""
+    before = page.evaluate(VISIBLE_FRAME_JS)
+    if before is None:
+        return None
+    handle = page.locator(".widget-vbox .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    after = page.evaluate(VISIBLE_FRAME_JS)
+    if not before or after == before:
+        return "moving the frame slider did not change the frame shown"
+    return None
+
+
+def check_page(context, url: str, screenshot: Path | None) -> tuple[list[str], bool]:
+    """Open one page and return (its problems, whether it had a frame slider that moved)."""
+    problems: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text[:200]}"))
+    page.on("pageerror", lambda e: problems.append(f"uncaught exception: {str(e)[:200]}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    page.wait_for_timeout(500)  # let the widget manager finish rendering
+    problems += [f"unrendered math: {m!r}" for m in page.evaluate(UNRENDERED_MATH_JS)]
+    problems += [f"image did not load: {src}" for src in page.evaluate(BROKEN_IMAGES_JS)]
+    problems += [f"widget not rendered: {w}" for w in page.evaluate(UNRENDERED_WIDGETS_JS)]
+    had_slider = page.evaluate(VISIBLE_FRAME_JS) is not None
+    slider_problem = move_first_slider(page)
+    if slider_problem:
+        problems.append(slider_problem)
+    if screenshot is not None:
+        page.screenshot(path=str(screenshot), full_page=False)
+    page.close()
+    return problems, had_slider and not slider_problem
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Open every page of the built book offline and check it.")
+    parser.add_argument("root", nargs="?", type=Path, default=Path("_build/html"))
+    parser.add_argument("--screenshots", type=Path, help="save a screenshot of every page here")
+    parser.add_argument("--dark", action="store_true", help="emulate a reader in dark mode")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "intro.html").exists():
+        parser.error(f"{root} holds no built book (run `jupyter-book build .` first)")
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
+
+    server, port = serve(root)
+    left_the_book: list[str] = []
+
+    def offline(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            left_the_book.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    failures = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1600},
+                                      color_scheme="dark" if args.dark else "light")
+        context.route("**/*", offline)
+        for path in content_pages(root):
+            rel = path.relative_to(root).as_posix()
+            shot = args.screenshots / (rel.replace("/", "__") + ".png") if args.screenshots else None
+            left_the_book.clear()
+            problems, slider_ok = check_page(context, f"http://127.0.0.1:{port}/{rel}", shot)
+            problems += [f"request left the book: {u}" for u in left_the_book]
+            status = "ok" if not problems else "FAIL"
+            print(f"{status:4}  {rel}{'  (frame slider moved)' if slider_ok else ''}")
+            for problem in problems:
+                print(f"      - {problem}")
+            failures += bool(problems)
+        browser.close()
+    server.shutdown()
+    print(f"{failures} page(s) with problems")
+    return int(failures > 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
