@@ -23,7 +23,7 @@ def toc_files() -> list[str]:
     return re.findall(r"^\s*-\s*file:\s*(\S+)\s*$", (ROOT / "_toc.yml").read_text(), flags=re.M)
 
 
-CHAPTERS = [f for f in toc_files() if f.startswith("chapters/")]
+CHAPTERS = [f for f in toc_files() if re.match(r"chapters/\d\d_", f)]  # numbered chapters (notebooks)
 
 
 def load(name: str) -> dict:
