@@ -1,3 +1,227 @@
-"""Torch models: multi-layer perceptrons (chapters 05-06)."""
+"""Multi-layer perceptrons with a choice of activation, initialisation, dropout and batch norm.
 
-__all__: list[str] = []
+Used in chapter 05 (generalisation: dropout) and chapter 06 (optimisation: depth, vanishing and
+exploding gradients, initialisation, batch normalisation). The network is a plain stack
+
+    Linear -> [BatchNorm1d] -> activation -> [Dropout]     (once per hidden layer)
+    Linear                                                 (output layer, no activation)
+
+so ``MLP([64, 128, 10])`` maps 64 inputs through 128 hidden units to 10 outputs (logits).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .._checks import check_choice, check_positive, check_positive_int, check_probability
+
+__all__ = ["MLP", "layer_grad_norms", "n_parameters", "ACTIVATIONS", "INITS"]
+
+#: Allowed values of ``MLP(activation=...)``.
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
+#: Allowed values of ``MLP(init=...)``.
+INITS = ("default", "xavier", "he", "normal")
+
+_ACTIVATION_MODULES = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "identity": nn.Identity,
+}
+
+
+def _check_sizes(sizes) -> list[int]:
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise ValueError(f"sizes must be a list of layer widths like [64, 128, 10], got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(
+            f"sizes must list at least 2 widths (inputs and outputs), got {list(sizes)!r}"
+        )
+    return [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+
+
+def _init_linear(layer: nn.Linear, init: str, init_std: float | None) -> None:
+    """Initialise one ``nn.Linear`` in place (derived in chapter 06, section on initialisation).
+
+    - ``"default"``: PyTorch's own scheme, weights and biases ~ U(-1/sqrt(n_in), 1/sqrt(n_in)),
+      i.e. Var(W) = 1 / (3 n_in).
+    - ``"xavier"``: W ~ N(0, 2 / (n_in + n_out)) (Glorot & Bengio 2010), biases 0.
+    - ``"he"``: W ~ N(0, 2 / n_in) (He et al. 2015), biases 0.
+    - ``"normal"``: W ~ N(0, init_std**2), biases 0.
+    """
+    if init == "default":
+        layer.reset_parameters()
+        return
+    n_out, n_in = layer.weight.shape
+    if init == "xavier":
+        std = math.sqrt(2.0 / (n_in + n_out))
+    elif init == "he":
+        std = math.sqrt(2.0 / n_in)
+    else:  # "normal"
+        std = init_std
+    with torch.no_grad():
+        layer.weight.normal_(0.0, std)
+        layer.bias.zero_()
+
+
+class MLP(nn.Module):
+    """A fully connected network: ``Linear -> [BatchNorm1d] -> activation -> [Dropout]`` per hidden layer.
+
+    Each hidden layer computes (chapter 06 derives every piece)
+
+    .. math:: z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}, \\qquad a^{(l)} = \\varphi(\\mathrm{BN}(z^{(l)})),
+
+    and the last layer is linear (it returns logits or regression outputs, no activation).
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths from input to output, e.g. ``[64, 128, 10]`` (at least two entries).
+    activation : {"relu", "tanh", "sigmoid", "identity"}
+        Non-linearity of every hidden layer.
+    dropout : float
+        Dropout probability in ``[0, 1)`` applied after each hidden activation (inverted dropout,
+        chapter 05). ``0`` adds no dropout layers.
+    batch_norm : bool
+        If true, a ``BatchNorm1d`` sits between each hidden ``Linear`` and its activation.
+    init : {"default", "xavier", "he", "normal"}
+        Weight initialisation of every ``Linear`` layer: PyTorch's default
+        (U(±1/sqrt(n_in)), Var(W) = 1/(3 n_in)), Xavier/Glorot N(0, 2/(n_in+n_out)),
+        He/Kaiming N(0, 2/n_in), or N(0, init_std²). The last three set biases to 0.
+    init_std : float, optional
+        Standard deviation of the weights; required with ``init="normal"`` and only allowed there.
+
+    Attributes
+    ----------
+    net : torch.nn.Sequential
+        The layers in order.
+    linears : list of torch.nn.Linear
+        The ``Linear`` layers from input to output (``len(sizes) - 1`` of them).
+
+    Examples
+    --------
+    >>> model = MLP([64, 128, 10], activation="tanh", init="xavier")
+    >>> model(torch.zeros(5, 64)).shape
+    torch.Size([5, 10])
+    """
+
+    def __init__(
+        self,
+        sizes,
+        activation: str = "relu",
+        dropout: float = 0.0,
+        batch_norm: bool = False,
+        init: str = "default",
+        init_std: float | None = None,
+    ):
+        super().__init__()
+        sizes = _check_sizes(sizes)
+        check_choice("activation", activation, ACTIVATIONS)
+        dropout = check_probability("dropout p", dropout)
+        if not isinstance(batch_norm, bool):
+            raise TypeError(f"batch_norm must be True or False, got {batch_norm!r}")
+        check_choice("init", init, INITS)
+        if init == "normal":
+            if init_std is None:
+                raise ValueError("init='normal' needs init_std > 0 (the weights' standard deviation)")
+            init_std = check_positive("init_std", init_std)
+        elif init_std is not None:
+            raise ValueError(f"init_std is only used with init='normal', got init={init!r}")
+
+        self.sizes = sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.init = init
+        self.init_std = init_std
+
+        layers: list[nn.Module] = []
+        self._hidden_ends: list[int] = []  # index in ``net`` of the last module of each hidden layer
+        self.linears: list[nn.Linear] = []
+        n_layers = len(sizes) - 1
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            linear = nn.Linear(n_in, n_out)
+            _init_linear(linear, init, init_std)
+            layers.append(linear)
+            self.linears.append(linear)
+            if i < n_layers - 1:  # hidden layer
+                if batch_norm:
+                    layers.append(nn.BatchNorm1d(n_out))
+                layers.append(_ACTIVATION_MODULES[activation]())
+                if dropout > 0:
+                    layers.append(nn.Dropout(dropout))
+                self._hidden_ends.append(len(layers) - 1)
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the outputs (logits), shape ``(batch, sizes[-1])``."""
+        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"MLP input must have shape (batch, {self.sizes[0]}), got {tuple(x.shape)}"
+            )
+        return self.net(x)
+
+    def trace(self, x: torch.Tensor) -> dict[str, list[torch.Tensor]]:
+        """Run the network and keep every layer's pre-activation and activation.
+
+        Returns ``{"z": [z1, ..., zL], "a": [a1, ..., a_{L-1}], "out": output}`` where ``z[l]`` is
+        the output of the l-th ``Linear`` (before batch norm and the non-linearity) and ``a[l]``
+        the hidden layer's output after its activation (and dropout). The tensors are still part
+        of the autograd graph, so ``z[l].retain_grad()`` before ``backward()`` gives dE/dz per
+        layer (chapter 06 measures these to show vanishing gradients).
+        """
+        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"MLP input must have shape (batch, {self.sizes[0]}), got {tuple(x.shape)}"
+            )
+        zs, activations = [], []
+        h = x
+        for i, module in enumerate(self.net):
+            h = module(h)
+            if isinstance(module, nn.Linear):
+                zs.append(h)
+            if i in self._hidden_ends:
+                activations.append(h)
+        return {"z": zs, "a": activations, "out": h}
+
+    def extra_repr(self) -> str:
+        return (
+            f"sizes={self.sizes}, activation={self.activation!r}, dropout={self.dropout}, "
+            f"batch_norm={self.batch_norm}, init={self.init!r}"
+        )
+
+
+def layer_grad_norms(model: nn.Module) -> list[float]:
+    """Return the Frobenius norm of the gradient of every ``Linear`` weight, input layer first.
+
+    ``||dE/dW^{(l)}||_F`` for each layer ``l`` (chapter 06 uses it to measure vanishing and
+    exploding gradients). Call after ``loss.backward()``.
+
+    Raises
+    ------
+    ValueError
+        If the model has no ``Linear`` layer or a weight has no gradient yet.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"layer_grad_norms expects a torch.nn.Module, got {type(model).__name__}")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not linears:
+        raise ValueError("layer_grad_norms: the model has no torch.nn.Linear layer")
+    norms = []
+    for i, layer in enumerate(linears):
+        if layer.weight.grad is None:
+            raise ValueError(
+                f"layer_grad_norms: Linear layer {i} has no gradient; call loss.backward() first"
+            )
+        norms.append(float(layer.weight.grad.norm()))
+    return norms
+
+
+def n_parameters(model: nn.Module) -> int:
+    """Return the number of trainable parameters (entries of tensors with ``requires_grad``)."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"n_parameters expects a torch.nn.Module, got {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
