@@ -46,7 +46,7 @@ BOOK_STYLE = {
 
 
 def use_book_style() -> None:
-    """Apply :data:`BOOK_STYLE` to matplotlib's global settings (done on import)."""
+    """Apply ``BOOK_STYLE`` to matplotlib's global settings (done on import)."""
     mpl.rcParams.update(BOOK_STYLE)
 
 
