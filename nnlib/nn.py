@@ -1,0 +1,374 @@
+"""A micro-framework of layers, losses and optimisers on :mod:`nnlib.autodiff`.
+
+The names follow ``torch.nn`` / ``torch.optim`` so that code written with it reads
+like PyTorch code: ``model = Sequential(Linear(64, 128), ReLU(), Linear(128, 10))``,
+``loss = CrossEntropyLoss()(model(X), y)``, ``opt.zero_grad(); loss.backward();
+opt.step()``. One difference: :class:`Linear` stores its weight as an
+``(in_features, out_features)`` matrix and computes ``x @ W + b``, the orientation of
+the derivation in chapters 03 and 04 (PyTorch stores the transpose). Built in
+chapter 04.
+
+This module is numpy-only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_in_range, check_non_negative, check_positive_int
+from .autodiff import Var, _var
+
+__all__ = [
+    "Module", "Linear", "Sequential", "ReLU", "Tanh", "Sigmoid",
+    "mse_loss", "binary_cross_entropy", "cross_entropy",
+    "MSELoss", "BCELoss", "CrossEntropyLoss", "Optimizer", "SGD", "Adam",
+]
+
+
+# ----- modules ----------------------------------------------------------------------
+class Module:
+    """Base class: holds parameters (Var attributes) and sub-modules (Module attributes).
+
+    Subclasses implement ``forward``; calling the module calls ``forward``.
+    Every :class:`~nnlib.autodiff.Var` stored as an attribute (directly or in a list)
+    is a trainable parameter.
+    """
+
+    training = True
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def _children(self):
+        for value in vars(self).values():
+            items = value if isinstance(value, (list, tuple)) else (value,)
+            for item in items:
+                if isinstance(item, (Var, Module)):
+                    yield item
+
+    def parameters(self) -> list:
+        """All parameters of this module and its sub-modules, in definition order."""
+        params, seen = [], set()
+        for child in self._children():
+            for p in child.parameters() if isinstance(child, Module) else (child,):
+                if p not in seen:
+                    seen.add(p)
+                    params.append(p)
+        return params
+
+    def zero_grad(self):
+        """Reset the gradient of every parameter."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True):
+        """Set training mode (recursively); returns ``self``."""
+        self.training = bool(mode)
+        for child in self._children():
+            if isinstance(child, Module):
+                child.train(mode)
+        return self
+
+    def eval(self):
+        """Set evaluation mode (``train(False)``); returns ``self``."""
+        return self.train(False)
+
+
+class Linear(Module):
+    """Affine layer :math:`y = x W + b`, with :math:`W \\in \\mathbb{R}^{n_{in} \\times n_{out}}`.
+
+    Initialised like ``torch.nn.Linear``: every entry of ``W`` and ``b`` is drawn from
+    :math:`U(-1/\\sqrt{n_{in}}, 1/\\sqrt{n_{in}})`.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    bias : bool, optional
+    rng : numpy.random.Generator, optional
+        Source of the initial weights; numpy's global generator (seeded by
+        ``nnlib.seed``) when omitted.
+    dtype : numpy dtype, optional
+        float64 (default) or float32.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, *, rng=None, dtype=np.float64):
+        self.in_features = check_positive_int("in_features", in_features)
+        self.out_features = check_positive_int("out_features", out_features)
+        uniform = (rng or np.random).uniform
+        bound = 1.0 / np.sqrt(in_features)
+        self.weight = Var(uniform(-bound, bound, (in_features, out_features)).astype(dtype))
+        self.bias = Var(uniform(-bound, bound, out_features).astype(dtype)) if bias else None
+
+    def forward(self, x):
+        shape = x.shape if isinstance(x, Var) else np.shape(x)
+        if shape[-1:] != (self.in_features,):
+            raise ValueError(f"Linear: input has shape {shape} but the layer expects "
+                             f"(..., {self.in_features}) features")
+        y = x @ self.weight
+        return y if self.bias is None else y + self.bias
+
+    def __repr__(self):
+        return f"Linear({self.in_features}, {self.out_features}, bias={self.bias is not None})"
+
+
+class Sequential(Module):
+    """Apply the given modules one after the other."""
+
+    def __init__(self, *layers):
+        for layer in layers:
+            if not callable(layer):
+                raise TypeError(f"Sequential: every layer must be callable, got {layer!r}")
+        self.layers = list(layers)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __repr__(self):
+        inner = "\n".join(f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
+        return f"Sequential(\n{inner}\n)"
+
+
+class ReLU(Module):
+    """Elementwise :math:`\\max(x, 0)`."""
+
+    def forward(self, x):
+        return _var(x).relu()
+
+    def __repr__(self):
+        return "ReLU()"
+
+
+class Tanh(Module):
+    """Elementwise :math:`\\tanh(x)`."""
+
+    def forward(self, x):
+        return _var(x).tanh()
+
+    def __repr__(self):
+        return "Tanh()"
+
+
+class Sigmoid(Module):
+    """Elementwise logistic function :math:`1/(1+e^{-x})`."""
+
+    def forward(self, x):
+        return _var(x).sigmoid()
+
+    def __repr__(self):
+        return "Sigmoid()"
+
+
+# ----- losses -----------------------------------------------------------------------
+def _same_shape(name, pred, target):
+    target = np.asarray(target, dtype=pred.val.dtype)
+    if target.shape != pred.val.shape:
+        raise ValueError(f"{name}: prediction has shape {pred.val.shape} but target has shape "
+                         f"{target.shape}")
+    return target
+
+
+def mse_loss(pred, target):
+    """Mean squared error :math:`\\frac{1}{n}\\sum_i (\\hat{y}_i - y_i)^2` (chapter 02)."""
+    pred = _var(pred)
+    diff = pred - _same_shape("mse_loss", pred, target)
+    return (diff * diff).mean()
+
+
+def binary_cross_entropy(prob, target):
+    """:math:`-\\frac{1}{n}\\sum_i [y_i \\log p_i + (1-y_i)\\log(1-p_i)]` from probabilities.
+
+    As in PyTorch, each logarithm is clamped at :math:`-100` so that a probability of
+    exactly 0 or 1 gives a finite loss, and the gradient
+    :math:`(p - y) / (p (1 - p)) / n` uses :math:`\\max(p(1-p), 10^{-12})`.
+    """
+    prob = _var(prob)
+    y = _same_shape("binary_cross_entropy", prob, target)
+    p = prob.val
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("binary_cross_entropy: probabilities must lie in [0, 1]")
+    with np.errstate(divide="ignore"):
+        log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
+    loss = -np.mean(y * log_p + (1 - y) * log_q)
+
+    def backward(g):
+        return (g * (p - y) / np.maximum(p * (1 - p), 1e-12) / p.size,)
+    return Var(np.asarray(loss, dtype=p.dtype), (prob,), backward, "bce")
+
+
+def cross_entropy(logits, targets):
+    """Mean cross-entropy of integer class ``targets`` under ``softmax(logits)`` (chapter 04).
+
+    :math:`L = -\\frac{1}{N}\\sum_n \\log \\mathrm{softmax}(z_n)_{y_n}`, computed with the
+    stable log-softmax; one fused node whose gradient is
+    :math:`\\partial L / \\partial z = (\\mathrm{softmax}(z) - \\mathrm{onehot}(y)) / N`.
+
+    Parameters
+    ----------
+    logits : Var or array, shape (N, C)
+    targets : int array, shape (N,), values in ``[0, C)``
+    """
+    logits = _var(logits)
+    z = logits.val
+    t = np.asarray(targets)
+    if z.ndim != 2:
+        raise ValueError(f"cross_entropy: logits must have shape (N, C), got shape {z.shape}")
+    if t.shape != z.shape[:1] or t.dtype.kind not in "iu":
+        raise ValueError(f"cross_entropy: targets must be integers of shape ({z.shape[0]},), "
+                         f"got {t.dtype} of shape {t.shape}")
+    if t.size and (t.min() < 0 or t.max() >= z.shape[1]):
+        raise ValueError(f"cross_entropy: targets must be in [0, {z.shape[1]}), "
+                         f"got values in [{t.min()}, {t.max()}]")
+    rows = np.arange(z.shape[0])
+    shifted = z - z.max(axis=1, keepdims=True)  # every exponent <= 0: no overflow
+    e = np.exp(shifted)
+    total = e.sum(axis=1)
+    loss = np.mean(np.log(total) - shifted[rows, t])  # -log softmax(z)_y, averaged
+
+    def backward(g):
+        d = e / total[:, None]  # softmax(z)
+        d[rows, t] -= 1
+        return (d * (g / z.shape[0]),)
+    return Var(np.asarray(loss, dtype=z.dtype), (logits,), backward, "cross_entropy")
+
+
+class MSELoss(Module):
+    """``MSELoss()(pred, target)``: see :func:`mse_loss`."""
+
+    def forward(self, pred, target):
+        return mse_loss(pred, target)
+
+
+class BCELoss(Module):
+    """``BCELoss()(prob, target)``: see :func:`binary_cross_entropy`."""
+
+    def forward(self, prob, target):
+        return binary_cross_entropy(prob, target)
+
+
+class CrossEntropyLoss(Module):
+    """``CrossEntropyLoss()(logits, targets)``: see :func:`cross_entropy`."""
+
+    def forward(self, logits, targets):
+        return cross_entropy(logits, targets)
+
+
+# ----- optimisers -------------------------------------------------------------------
+class Optimizer:
+    """Base class: a list of parameters and ``zero_grad``; subclasses implement ``step``."""
+
+    def __init__(self, params, lr):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        for p in self.params:
+            if not isinstance(p, Var):
+                raise TypeError(f"{type(self).__name__}: parameters must be Vars, got {type(p).__name__}")
+        self.lr = check_non_negative("lr", lr)
+
+    def zero_grad(self):
+        """Reset every parameter's gradient."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with momentum and L2 weight decay, as ``torch.optim.SGD``.
+
+    .. math::
+
+        g_t = \\nabla_\\theta L + \\lambda \\theta_{t-1}, \\quad
+        b_t = \\mu b_{t-1} + g_t \\;(b_1 = g_1), \\quad
+        \\theta_t = \\theta_{t-1} - \\eta\\, b_t
+
+    Parameters
+    ----------
+    params : iterable of Var
+    lr : float
+        Learning rate :math:`\\eta \\ge 0`.
+    momentum : float, optional
+        :math:`\\mu \\in [0, 1)`.
+    weight_decay : float, optional
+        :math:`\\lambda \\ge 0`.
+    """
+
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        super().__init__(params, lr)
+        self.momentum = check_in_range("momentum", momentum, 0, 1)
+        self.weight_decay = check_non_negative("weight_decay", weight_decay)
+        self._buffers = [None] * len(self.params)
+
+    def step(self):
+        """Update every parameter that has a gradient (in place)."""
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            if wd:
+                g = g + wd * p.val
+            if mu:
+                buf = self._buffers[i]
+                if buf is None:
+                    buf = self._buffers[i] = np.array(g, dtype=p.val.dtype)
+                else:
+                    buf *= mu
+                    buf += g
+                g = buf
+            p.val -= lr * g
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba) with L2 weight decay, as ``torch.optim.Adam``.
+
+    .. math::
+
+        m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\quad
+        v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2, \\quad
+        \\theta_t = \\theta_{t-1} - \\eta\\,
+        \\frac{m_t / (1-\\beta_1^t)}{\\sqrt{v_t / (1-\\beta_2^t)} + \\epsilon}
+
+    with :math:`g_t = \\nabla_\\theta L + \\lambda \\theta_{t-1}`.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr)
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (check_in_range("beta1", betas[0], 0, 1), check_in_range("beta2", betas[1], 0, 1))
+        self.eps = check_non_negative("eps", eps)
+        self.weight_decay = check_non_negative("weight_decay", weight_decay)
+        self.t = 0
+        self._m = [np.zeros_like(p.val) for p in self.params]
+        self._v = [np.zeros_like(p.val) for p in self.params]
+
+    def step(self):
+        """One Adam update of every parameter that has a gradient (in place)."""
+        self.t += 1
+        b1, b2 = self.betas
+        step_size = self.lr / (1 - b1 ** self.t)
+        root_c2 = (1 - b2 ** self.t) ** 0.5  # a Python float keeps float32 float32
+        for p, m, v in zip(self.params, self._m, self._v):
+            g = p.grad
+            if g is None:
+                continue
+            if self.weight_decay:
+                g = g + self.weight_decay * p.val
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * (g * g)
+            p.val -= step_size * m / (np.sqrt(v) / root_c2 + self.eps)
