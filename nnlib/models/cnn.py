@@ -1,3 +1,123 @@
-"""Torch models: convolutional networks (chapter 08)."""
+"""Torch models: convolutional networks for small images such as the 8x8 digits (chapter 08).
 
-__all__: list[str] = []
+:class:`CNN` stacks blocks of convolution -> ReLU -> max pooling (the layer structure
+derived in chapter 08 and computed from scratch in :mod:`nnlib.conv`) and ends with
+one or two fully connected layers that output class scores (logits).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from .._checks import check_positive_int
+
+__all__ = ["CNN"]
+
+
+class CNN(nn.Module):
+    """A small convolutional classifier: ``[conv -> ReLU -> max-pool] x B -> (FC -> ReLU) -> FC``.
+
+    Block ``b`` is ``Conv2d(c_{b-1}, c_b, kernel_size, padding=kernel_size // 2)`` (an odd
+    kernel keeps the image size, "same" padding), a ReLU and ``MaxPool2d(pool)``,
+    which divides height and width by ``pool`` (rounding down). The feature maps of
+    the last block are flattened and fed to ``Linear(., hidden) -> ReLU ->
+    Linear(hidden, n_classes)``, or directly to ``Linear(., n_classes)`` when
+    ``hidden`` is 0. The output are logits (use ``nn.CrossEntropyLoss``). Chapter 08.
+
+    Parameters
+    ----------
+    channels : sequence of int
+        Number of filters of each convolutional block, e.g. ``(16, 32)``.
+    kernel_size : int
+        Odd kernel size of every convolution.
+    hidden : int
+        Units of the hidden fully connected layer (0: none).
+    n_classes : int
+        Number of outputs.
+    image_shape : tuple (C, H, W)
+        Shape of one input image. Inputs may be given as ``(N, C, H, W)`` or flattened
+        as ``(N, C*H*W)`` (the digits of ``nnlib.data.load_digits`` are ``(N, 64)``).
+    pool : int
+        Max-pooling window and stride (1: no pooling).
+
+    Examples
+    --------
+    >>> net = CNN(channels=(16, 32), hidden=64)      # for 8x8 digits
+    >>> logits = net(torch.zeros(5, 64))             # shape (5, 10)
+    >>> maps = net.feature_maps(torch.zeros(5, 64))  # one (5, c_b, h_b, w_b) tensor per block
+    """
+
+    def __init__(self, channels: Sequence[int] = (16, 32), kernel_size: int = 3, hidden: int = 64,
+                 n_classes: int = 10, image_shape: Sequence[int] = (1, 8, 8), pool: int = 2):
+        super().__init__()
+        channels = [check_positive_int(f"channels[{i}]", c) for i, c in enumerate(channels)]
+        if not channels:
+            raise ValueError("channels must list at least one convolutional block, got []")
+        kernel_size = check_positive_int("kernel_size", kernel_size)
+        if kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be odd (for 'same' padding), got {kernel_size}")
+        if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
+            raise ValueError(f"hidden must be an integer >= 0, got {hidden!r}")
+        n_classes = check_positive_int("n_classes", n_classes)
+        pool = check_positive_int("pool", pool)
+        image_shape = tuple(image_shape)
+        if len(image_shape) != 3:
+            raise ValueError(f"image_shape must be (channels, height, width), got {image_shape!r}")
+        self.image_shape = tuple(check_positive_int("image_shape entry", s) for s in image_shape)
+
+        c_in, h, w = self.image_shape
+        blocks = []
+        for c_out in channels:
+            if h < pool or w < pool:
+                raise ValueError(f"image_shape {self.image_shape} is too small for {len(channels)} "
+                                 f"pooling blocks of size {pool}")
+            blocks.append(nn.Sequential(
+                nn.Conv2d(c_in, c_out, kernel_size, padding=kernel_size // 2),
+                nn.ReLU(),
+                nn.MaxPool2d(pool),
+            ))
+            c_in, h, w = c_out, h // pool, w // pool
+        self.blocks = nn.ModuleList(blocks)
+        n_flat = c_in * h * w
+        if hidden:
+            self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, hidden), nn.ReLU(),
+                                      nn.Linear(hidden, n_classes))
+        else:
+            self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, n_classes))
+
+    def _as_images(self, x: torch.Tensor) -> torch.Tensor:
+        size = math.prod(self.image_shape)
+        if x.dim() == 2 and x.shape[1] == size:
+            return x.reshape(len(x), *self.image_shape)
+        if x.dim() == 4 and tuple(x.shape[1:]) == self.image_shape:
+            return x
+        c, h, w = self.image_shape
+        raise ValueError(f"CNN input must have shape (N, {c}, {h}, {w}) or (N, {size}), "
+                         f"got shape {tuple(x.shape)}")
+
+    def feature_maps(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The ReLU feature maps of every block (before its pooling), for visualisation."""
+        h = self._as_images(x)
+        maps = []
+        for block in self.blocks:
+            conv, relu, pool = block
+            a = relu(conv(h))
+            maps.append(a)
+            h = pool(a)
+        return maps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Class logits of shape (N, n_classes)."""
+        h = self._as_images(x)
+        for block in self.blocks:
+            h = block(h)
+        return self.head(h)
+
+    @property
+    def filters(self) -> torch.Tensor:
+        """The first layer's filter bank, shape (channels[0], C, k, k) (a detached copy)."""
+        return self.blocks[0][0].weight.detach().clone()
