@@ -1,3 +1,143 @@
-"""Datasets: sequence tasks for recurrent networks (chapter 11)."""
+"""Datasets: generated sequence tasks for recurrent networks (chapter 11).
 
-__all__: list[str] = []
+* :func:`delayed_recall` -- a memory task: a token is shown once, then ``delay`` steps
+  of distractor noise follow, and the network must name the token at the end. The
+  longer the delay, the longer the gradient has to travel back in time.
+* :func:`next_number_sequences` -- short arithmetic or periodic number sequences with
+  the next number as the target at every step ("0, 2, 4, 6 -> 8").
+
+Every generator is seeded by an explicit ``seed`` argument and returns numpy arrays
+in the *batch-first* layout used throughout the book: inputs of shape
+``(n, time, features)`` as ``float32``, class labels as ``int64``. Nothing here imports
+torch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import check_choice, check_non_negative, check_positive_int
+
+__all__ = ["delayed_recall", "next_number_sequences", "SEQUENCE_KINDS"]
+
+#: The families of sequences :func:`next_number_sequences` can draw.
+SEQUENCE_KINDS = ("arithmetic", "periodic", "mixed")
+
+
+def _check_int_at_least(name: str, value, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0, seed: int = 0):
+    """The delayed-recall memory task: remember a token across ``delay`` noisy steps.
+
+    Each sequence has ``delay + 1`` time steps and ``n_tokens + 1`` input channels.
+
+    * Step 0 shows the token: channel ``y`` (the label) is 1, the others 0, and the last
+      channel, a *start marker*, is 1.
+    * Steps 1, ..., ``delay`` are distractors: the token channels carry independent
+      Gaussian noise of standard deviation ``noise`` and the marker is 0.
+
+    The target is the token, to be reported after the last step, so the information
+    the network needs is ``delay`` steps old when it is asked for it. A classifier that
+    has forgotten it scores the chance level ``1 / n_tokens``.
+
+    Parameters
+    ----------
+    n : int
+        Number of sequences (>= 1).
+    delay : int
+        Number of distractor steps between the token and the question (>= 1).
+    n_tokens : int
+        Number of distinct tokens (classes), >= 2.
+    noise : float
+        Standard deviation of the distractor noise (>= 0).
+    seed : int
+        Seed of the random generator; the same arguments give the same arrays.
+
+    Returns
+    -------
+    X : ndarray of float32, shape (n, delay + 1, n_tokens + 1)
+    y : ndarray of int64, shape (n,)
+        The token of each sequence, in ``0, ..., n_tokens - 1``.
+    """
+    n = check_positive_int("n", n)
+    delay = check_positive_int("delay", delay)
+    n_tokens = _check_int_at_least("n_tokens", n_tokens, 2)
+    noise = check_non_negative("noise", noise)
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, n_tokens, size=n)
+    X = np.zeros((n, delay + 1, n_tokens + 1))
+    X[np.arange(n), 0, y] = 1.0
+    X[:, 0, n_tokens] = 1.0
+    X[:, 1:, :n_tokens] = noise * rng.standard_normal((n, delay, n_tokens))
+    return X.astype(np.float32), y.astype(np.int64)
+
+
+def _arithmetic(rng, n: int, length: int, scale: float) -> np.ndarray:
+    start = rng.uniform(-1.0, 1.0, size=(n, 1))
+    step = rng.uniform(-0.3, 0.3, size=(n, 1))
+    return scale * (start + step * np.arange(length + 1))
+
+
+def _periodic(rng, n: int, length: int, scale: float, max_period: int) -> np.ndarray:
+    out = np.empty((n, length + 1))
+    periods = rng.integers(2, max_period + 1, size=n)
+    for k, p in enumerate(periods):
+        pattern = rng.uniform(-1.0, 1.0, size=p)
+        out[k] = pattern[np.arange(length + 1) % p]
+    return scale * out
+
+
+def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_period: int = 4,
+                          scale: float = 1.0, seed: int = 0):
+    """Simple number sequences with the next number as the target at every step.
+
+    Two families, drawn at random per sequence when ``kind="mixed"``:
+
+    * ``"arithmetic"``: :math:`s_k = a + k d` with :math:`a \\sim U[-1, 1]` and
+      :math:`d \\sim U[-0.3, 0.3]` (like 0, 2, 4, 6, 8 up to a scale). Predicting
+      :math:`s_{k+1} = 2 s_k - s_{k-1}` needs one step of memory.
+    * ``"periodic"``: a random pattern of period :math:`p \\in \\{2, ..., \\text{max\\_period}\\}`
+      with entries in :math:`U[-1, 1]`, repeated. Predicting it needs :math:`p` steps of memory.
+
+    Parameters
+    ----------
+    n : int
+        Number of sequences (>= 1).
+    length : int
+        Number of input steps (>= 2); each sequence has ``length + 1`` numbers.
+    kind : {"arithmetic", "periodic", "mixed"}
+    max_period : int
+        Longest period of the periodic family (>= 2).
+    scale : float
+        All numbers are multiplied by ``scale`` (> 0).
+    seed : int
+        Seed of the random generator.
+
+    Returns
+    -------
+    X : ndarray of float32, shape (n, length, 1)
+        The numbers :math:`s_0, ..., s_{length-1}`.
+    Y : ndarray of float32, shape (n, length, 1)
+        The targets :math:`s_1, ..., s_{length}`: ``Y[:, k]`` is the number after ``X[:, k]``.
+    """
+    n = check_positive_int("n", n)
+    length = _check_int_at_least("length", length, 2)
+    kind = check_choice("kind", kind, SEQUENCE_KINDS)
+    max_period = _check_int_at_least("max_period", max_period, 2)
+    if not np.isfinite(scale) or scale <= 0:
+        raise ValueError(f"scale must be > 0, got {scale!r}")
+    rng = np.random.default_rng(seed)
+    if kind == "arithmetic":
+        S = _arithmetic(rng, n, length, scale)
+    elif kind == "periodic":
+        S = _periodic(rng, n, length, scale, max_period)
+    else:
+        is_periodic = rng.random(n) < 0.5
+        S = _arithmetic(rng, n, length, scale)
+        S[is_periodic] = _periodic(rng, int(is_periodic.sum()), length, scale, max_period)
+    S = S.astype(np.float32)
+    return S[:, :-1, None], S[:, 1:, None]

@@ -1,3 +1,345 @@
-"""Torch models: Elman RNN and LSTM written from the equations (chapter 11)."""
+"""Torch models: the Elman RNN and the LSTM, written from their equations (chapter 11).
 
-__all__: list[str] = []
+* :class:`ElmanRNN` -- :math:`\\mathbf h_t = \\tanh(U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b)`,
+  :math:`\\mathbf y_t = V \\mathbf h_t + \\mathbf c`, with the matrices named as in chapter 11.
+* :class:`LSTMCell` / :class:`LSTM` -- forget, input and output gates and a candidate,
+
+  .. math::
+      \\mathbf c_t = \\mathbf f_t \\odot \\mathbf c_{t-1} + \\mathbf i_t \\odot \\mathbf g_t, \\qquad
+      \\mathbf h_t = \\mathbf o_t \\odot \\tanh(\\mathbf c_t),
+
+  with :meth:`LSTM.from_torch` / :meth:`LSTM.to_torch` to exchange weights with
+  ``torch.nn.LSTM`` (which orders its gates i, f, g, o and keeps two bias vectors).
+* :class:`SequenceModel` -- either network plus a linear read-out, for sequence
+  classification or regression (the memory task and next-number prediction of chapter 11).
+
+All modules are batch-first: inputs have shape ``(batch, time, features)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .._checks import check_choice, check_finite, check_positive_int
+
+__all__ = ["ElmanRNN", "LSTMCell", "LSTM", "SequenceModel", "LSTM_GATES", "TORCH_LSTM_GATES"]
+
+#: Order of the gate blocks in the stacked weights of :class:`LSTMCell`.
+LSTM_GATES = ("f", "i", "o", "g")
+#: Order of the gate blocks in ``torch.nn.LSTM``'s ``weight_ih_l0`` etc.
+TORCH_LSTM_GATES = ("i", "f", "g", "o")
+
+_NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
+
+
+def _check_input(name: str, x: torch.Tensor, n_in: int) -> None:
+    if x.ndim != 3 or x.shape[2] != n_in:
+        raise ValueError(f"{name}: input must have shape (batch, time, {n_in}), got {tuple(x.shape)}")
+
+
+def _check_state(name: str, s: torch.Tensor, batch: int, n_hidden: int) -> None:
+    if tuple(s.shape) != (batch, n_hidden):
+        raise ValueError(f"{name} must have shape ({batch}, {n_hidden}) (batch, hidden), got {tuple(s.shape)}")
+
+
+class ElmanRNN(nn.Module):
+    """A simple recurrent network (Elman, 1990) with per-step linear outputs.
+
+    .. math::
+        \\mathbf h_t = \\phi(U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b), \\qquad
+        \\mathbf y_t = V \\mathbf h_t + \\mathbf c, \\qquad t = 1, \\dots, T,
+
+    with :math:`\\phi = \\tanh` (or ReLU) and :math:`\\mathbf h_0 = \\mathbf 0` unless given.
+    Derived in chapter 11 ("The recurrent network"); its gradient by back-propagation
+    through time is written by hand in :mod:`nnlib.bptt`.
+
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : int
+        Sizes of :math:`\\mathbf x_t`, :math:`\\mathbf h_t` and :math:`\\mathbf y_t`.
+    nonlinearity : {"tanh", "relu"}
+
+    Attributes
+    ----------
+    U : Parameter (n_hidden, n_in)   input-to-hidden weights
+    W : Parameter (n_hidden, n_hidden)   recurrent (hidden-to-hidden) weights
+    V : Parameter (n_out, n_hidden)   hidden-to-output weights
+    b : Parameter (n_hidden,), c : Parameter (n_out,)   biases
+    """
+
+    def __init__(self, n_in: int, n_hidden: int, n_out: int, nonlinearity: str = "tanh"):
+        super().__init__()
+        self.n_in = check_positive_int("n_in", n_in)
+        self.n_hidden = check_positive_int("n_hidden", n_hidden)
+        self.n_out = check_positive_int("n_out", n_out)
+        self.nonlinearity = check_choice("nonlinearity", nonlinearity, tuple(_NONLINEARITIES))
+        self.U = nn.Parameter(torch.empty(n_hidden, n_in))
+        self.W = nn.Parameter(torch.empty(n_hidden, n_hidden))
+        self.V = nn.Parameter(torch.empty(n_out, n_hidden))
+        self.b = nn.Parameter(torch.empty(n_hidden))
+        self.c = nn.Parameter(torch.empty(n_out))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Uniform in :math:`\\pm 1/\\sqrt{n_{hidden}}`, like ``torch.nn.RNN``."""
+        bound = 1.0 / math.sqrt(self.n_hidden)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    @classmethod
+    def from_params(cls, U, W, V, b, c, nonlinearity: str = "tanh", dtype=torch.float64) -> "ElmanRNN":
+        """Build a network with the given weights (numpy arrays or tensors), e.g. those of :mod:`nnlib.bptt`."""
+        U, W, V, b, c = (torch.as_tensor(p, dtype=dtype) for p in (U, W, V, b, c))
+        n_hidden, n_in = U.shape
+        expected = {"W": (n_hidden, n_hidden), "V": (V.shape[0], n_hidden), "b": (n_hidden,), "c": (V.shape[0],)}
+        for name, p in zip("WVbc", (W, V, b, c)):
+            if tuple(p.shape) != expected[name]:
+                raise ValueError(f"from_params: {name} must have shape {expected[name]} to match U of shape "
+                                 f"{tuple(U.shape)}, got {tuple(p.shape)}")
+        model = cls(n_in, n_hidden, V.shape[0], nonlinearity).to(dtype)
+        with torch.no_grad():
+            for name, p in zip("UWVbc", (U, W, V, b, c)):
+                getattr(model, name).copy_(p)
+        return model
+
+    def step(self, x_t: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """One time step: :math:`\\mathbf h_t = \\phi(U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b)` (batched rows)."""
+        return _NONLINEARITIES[self.nonlinearity](x_t @ self.U.T + h @ self.W.T + self.b)
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None):
+        """Run the network over a batch of sequences.
+
+        Parameters
+        ----------
+        x : tensor (batch, T, n_in)
+        h0 : tensor (batch, n_hidden), optional (zeros by default)
+
+        Returns
+        -------
+        y : tensor (batch, T, n_out)
+            The outputs :math:`\\mathbf y_1, \\dots, \\mathbf y_T`.
+        h : tensor (batch, T, n_hidden)
+            The hidden states :math:`\\mathbf h_1, \\dots, \\mathbf h_T`.
+        """
+        _check_input("ElmanRNN", x, self.n_in)
+        batch, T, _ = x.shape
+        h = x.new_zeros(batch, self.n_hidden) if h0 is None else h0
+        _check_state("ElmanRNN: h0", h, batch, self.n_hidden)
+        phi = _NONLINEARITIES[self.nonlinearity]
+        ux = x @ self.U.T + self.b  # the input drive of every step at once
+        states = []
+        for t in range(T):
+            h = phi(ux[:, t] + h @ self.W.T)
+            states.append(h)
+        hs = torch.stack(states, dim=1)
+        return hs @ self.V.T + self.c, hs
+
+
+def _reorder_gates(t: torch.Tensor, n_hidden: int) -> torch.Tensor:
+    """Reorder gate blocks between torch's (i, f, g, o) and ours (f, i, o, g).
+
+    The permutation swaps blocks 0 <-> 1 and 2 <-> 3, so it is its own inverse.
+    """
+    i, f, g, o = t.split(n_hidden, dim=0)
+    return torch.cat([f, i, o, g], dim=0)
+
+
+class LSTMCell(nn.Module):
+    """One step of a long short-term memory (Hochreiter & Schmidhuber, 1997) with a forget gate (Gers et al., 2000).
+
+    .. math::
+        \\begin{aligned}
+        \\mathbf f_t &= \\sigma(W_f \\mathbf x_t + R_f \\mathbf h_{t-1} + \\mathbf b_f), &
+        \\mathbf i_t &= \\sigma(W_i \\mathbf x_t + R_i \\mathbf h_{t-1} + \\mathbf b_i), \\\\
+        \\mathbf g_t &= \\tanh(W_g \\mathbf x_t + R_g \\mathbf h_{t-1} + \\mathbf b_g), &
+        \\mathbf o_t &= \\sigma(W_o \\mathbf x_t + R_o \\mathbf h_{t-1} + \\mathbf b_o), \\\\
+        \\mathbf c_t &= \\mathbf f_t \\odot \\mathbf c_{t-1} + \\mathbf i_t \\odot \\mathbf g_t, &
+        \\mathbf h_t &= \\mathbf o_t \\odot \\tanh(\\mathbf c_t).
+        \\end{aligned}
+
+    Derived gate by gate in chapter 11 ("The LSTM cell"). The four gate matrices are
+    stacked in the order f, i, o, g (:data:`LSTM_GATES`: the three sigmoid gates first, so
+    one call computes them) and one matrix product gives all pre-activations: ``weight_x`` is :math:`[W_f; W_i; W_o; W_g]`,
+    ``weight_h`` is :math:`[R_f; R_i; R_o; R_g]` and ``bias`` is
+    :math:`[\\mathbf b_f; \\mathbf b_i; \\mathbf b_o; \\mathbf b_g]`; :meth:`gate_params`
+    returns the blocks of one gate.
+
+    Parameters
+    ----------
+    n_in, n_hidden : int
+    forget_bias : float
+        Initial value of :math:`\\mathbf b_f`. A positive value (1 by default,
+        Jozefowicz et al., 2015) starts the cell remembering: :math:`\\mathbf f_t \\approx 0.73`.
+    """
+
+    def __init__(self, n_in: int, n_hidden: int, forget_bias: float = 1.0):
+        super().__init__()
+        self.n_in = check_positive_int("n_in", n_in)
+        self.n_hidden = check_positive_int("n_hidden", n_hidden)
+        self.forget_bias = float(check_finite("forget_bias", forget_bias))
+        self.weight_x = nn.Parameter(torch.empty(4 * n_hidden, n_in))
+        self.weight_h = nn.Parameter(torch.empty(4 * n_hidden, n_hidden))
+        self.bias = nn.Parameter(torch.empty(4 * n_hidden))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Uniform in :math:`\\pm 1/\\sqrt{n_{hidden}}` (like torch), then :math:`\\mathbf b_f` = ``forget_bias``."""
+        bound = 1.0 / math.sqrt(self.n_hidden)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+        with torch.no_grad():
+            self.bias[:self.n_hidden].fill_(self.forget_bias)
+
+    def gate_params(self, gate: str, grad: bool = False):
+        """The blocks :math:`(W_k, R_k, \\mathbf b_k)` of one gate ``k`` in f, i, o, g.
+
+        Views into the stacked parameters, or, with ``grad=True``, into their ``.grad``
+        (after a backward pass).
+        """
+        k = LSTM_GATES.index(check_choice("gate", gate, LSTM_GATES))
+        rows = slice(k * self.n_hidden, (k + 1) * self.n_hidden)
+        tensors = (self.weight_x, self.weight_h, self.bias)
+        if grad:
+            if any(t.grad is None for t in tensors):
+                raise ValueError("gate_params(grad=True): no gradients yet; call backward() first")
+            tensors = tuple(t.grad for t in tensors)
+        return tuple(t[rows] for t in tensors)
+
+    def update(self, z: torch.Tensor, c: torch.Tensor, return_gates: bool = False):
+        """Gates and new state from the stacked pre-activations ``z`` (batch, 4 n_hidden) and :math:`\\mathbf c_{t-1}`."""
+        H = self.n_hidden
+        f, i, o = torch.sigmoid(z[:, :3 * H]).split(H, dim=1)  # the three gates: one call
+        g = torch.tanh(z[:, 3 * H:])  # the candidate
+        c = f * c + i * g
+        h = o * torch.tanh(c)
+        if return_gates:
+            return h, c, {"f": f, "i": i, "g": g, "o": o}
+        return h, c
+
+    def forward(self, x: torch.Tensor, state=None, return_gates: bool = False):
+        """One step. ``x``: (batch, n_in); ``state``: ``(h, c)`` each (batch, n_hidden), zeros by default.
+
+        Returns ``(h, c)``, or ``(h, c, gates)`` with a dict of f, i, g, o if ``return_gates``.
+        """
+        if x.ndim != 2 or x.shape[1] != self.n_in:
+            raise ValueError(f"LSTMCell: input must have shape (batch, {self.n_in}), got {tuple(x.shape)}")
+        if state is None:
+            zeros = x.new_zeros(x.shape[0], self.n_hidden)
+            state = (zeros, zeros)
+        h, c = state
+        _check_state("LSTMCell: h", h, x.shape[0], self.n_hidden)
+        _check_state("LSTMCell: c", c, x.shape[0], self.n_hidden)
+        z = x @ self.weight_x.T + h @ self.weight_h.T + self.bias
+        return self.update(z, c, return_gates)
+
+
+class LSTM(nn.Module):
+    """An LSTM layer: :class:`LSTMCell` applied along the time axis (batch-first).
+
+    ``forward(x)`` returns ``(h, (h_T, c_T))`` like ``torch.nn.LSTM(..., batch_first=True)``
+    with one layer. :meth:`from_torch` copies the weights of a ``torch.nn.LSTM`` (reordering
+    its gates from i, f, g, o to f, i, o, g and adding its two bias vectors, since
+    :math:`W\\mathbf x + \\mathbf b_{ih} + R\\mathbf h + \\mathbf b_{hh}` has one bias
+    :math:`\\mathbf b = \\mathbf b_{ih} + \\mathbf b_{hh}`); :meth:`to_torch` goes the other way.
+    """
+
+    def __init__(self, n_in: int, n_hidden: int, forget_bias: float = 1.0):
+        super().__init__()
+        self.cell = LSTMCell(n_in, n_hidden, forget_bias)
+        self.n_in, self.n_hidden = self.cell.n_in, self.cell.n_hidden
+
+    def forward(self, x: torch.Tensor, state=None):
+        """Run over ``x`` (batch, T, n_in); returns ``(h (batch, T, n_hidden), (h_T, c_T))``."""
+        _check_input("LSTM", x, self.n_in)
+        batch, T, _ = x.shape
+        if state is None:
+            zeros = x.new_zeros(batch, self.n_hidden)
+            state = (zeros, zeros)
+        h, c = state
+        _check_state("LSTM: h0", h, batch, self.n_hidden)
+        _check_state("LSTM: c0", c, batch, self.n_hidden)
+        cell = self.cell
+        zx = x @ cell.weight_x.T + cell.bias  # input part of every step at once
+        states = []
+        for t in range(T):
+            h, c = cell.update(zx[:, t] + h @ cell.weight_h.T, c)
+            states.append(h)
+        return torch.stack(states, dim=1), (h, c)
+
+    @classmethod
+    def from_torch(cls, lstm: nn.LSTM) -> "LSTM":
+        """A copy of a one-layer, unidirectional ``torch.nn.LSTM`` (same dtype, same function)."""
+        if not isinstance(lstm, nn.LSTM):
+            raise TypeError(f"from_torch expects a torch.nn.LSTM, got {type(lstm).__name__}")
+        if lstm.num_layers != 1 or lstm.bidirectional or lstm.proj_size != 0:
+            raise ValueError("from_torch supports num_layers=1, bidirectional=False, proj_size=0; got "
+                             f"num_layers={lstm.num_layers}, bidirectional={lstm.bidirectional}, "
+                             f"proj_size={lstm.proj_size}")
+        H = lstm.hidden_size
+        dtype = lstm.weight_ih_l0.dtype
+        model = cls(lstm.input_size, H).to(dtype)
+        with torch.no_grad():
+            model.cell.weight_x.copy_(_reorder_gates(lstm.weight_ih_l0, H))
+            model.cell.weight_h.copy_(_reorder_gates(lstm.weight_hh_l0, H))
+            if lstm.bias:
+                model.cell.bias.copy_(_reorder_gates(lstm.bias_ih_l0 + lstm.bias_hh_l0, H))
+            else:
+                model.cell.bias.zero_()
+        return model
+
+    def to_torch(self) -> nn.LSTM:
+        """An equivalent ``torch.nn.LSTM(batch_first=True)``: our bias goes to ``bias_ih``, ``bias_hh`` = 0."""
+        H = self.n_hidden
+        cell = self.cell
+        lstm = nn.LSTM(self.n_in, H, batch_first=True).to(cell.weight_x.dtype)
+        with torch.no_grad():
+            lstm.weight_ih_l0.copy_(_reorder_gates(cell.weight_x, H))
+            lstm.weight_hh_l0.copy_(_reorder_gates(cell.weight_h, H))
+            lstm.bias_ih_l0.copy_(_reorder_gates(cell.bias, H))
+            lstm.bias_hh_l0.zero_()
+        return lstm
+
+
+class SequenceModel(nn.Module):
+    """A recurrent network with a linear read-out, for sequence classification or regression.
+
+    ``cell="rnn"`` uses an :class:`ElmanRNN` (its :math:`V, \\mathbf c` are the read-out);
+    ``cell="lstm"`` an :class:`LSTM` followed by ``nn.Linear(n_hidden, n_out)``.
+
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : int
+    cell : {"lstm", "rnn"}
+    readout : {"last", "all"}
+        ``"last"``: one output per sequence, from the last hidden state, shape (batch, n_out)
+        (e.g. logits for the memory task); ``"all"``: one output per step, shape
+        (batch, T, n_out) (e.g. next-number prediction).
+    forget_bias : float
+        Initial forget-gate bias of the LSTM (ignored for ``"rnn"``).
+    """
+
+    def __init__(self, n_in: int, n_hidden: int, n_out: int, *, cell: str = "lstm", readout: str = "last",
+                 forget_bias: float = 1.0):
+        super().__init__()
+        self.cell_type = check_choice("cell", cell, ("lstm", "rnn"))
+        self.readout = check_choice("readout", readout, ("last", "all"))
+        if cell == "rnn":
+            self.rnn = ElmanRNN(n_in, n_hidden, n_out)
+            self.out = None
+        else:
+            self.rnn = LSTM(n_in, n_hidden, forget_bias=forget_bias)
+            self.out = nn.Linear(n_hidden, check_positive_int("n_out", n_out))
+
+    def hidden_states(self, x: torch.Tensor) -> torch.Tensor:
+        """The hidden states :math:`\\mathbf h_1, \\dots, \\mathbf h_T`, shape (batch, T, n_hidden)."""
+        return self.rnn(x)[1] if self.cell_type == "rnn" else self.rnn(x)[0]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.cell_type == "rnn":
+            y, _ = self.rnn(x)
+        else:
+            y = self.out(self.rnn(x)[0])
+        return y[:, -1] if self.readout == "last" else y

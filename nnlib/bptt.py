@@ -1,0 +1,242 @@
+"""Back-propagation through time for the Elman network, by hand in numpy (chapter 11).
+
+The network (rows are examples of a batch, columns are units)
+
+.. math::
+    \\mathbf a_t = U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b, \\qquad
+    \\mathbf h_t = \\tanh(\\mathbf a_t), \\qquad
+    \\mathbf y_t = V \\mathbf h_t + \\mathbf c, \\qquad t = 1, \\dots, T,
+
+and a loss :math:`E = \\sum_t L_t(\\mathbf y_t)` summed over time. Unrolled in time it
+is a deep feed-forward network whose layers share :math:`U, W, V, \\mathbf b, \\mathbf c`,
+so ordinary back-propagation applies, running backwards from :math:`t = T` to 1:
+
+.. math::
+    \\frac{\\partial E}{\\partial \\mathbf h_t} = V^\\top \\boldsymbol\\delta^y_t
+        + W^\\top \\boldsymbol\\delta^a_{t+1}, \\qquad
+    \\boldsymbol\\delta^a_t = (1 - \\mathbf h_t^2) \\odot \\frac{\\partial E}{\\partial \\mathbf h_t},
+
+with :math:`\\boldsymbol\\delta^y_t = \\partial E / \\partial \\mathbf y_t` and
+:math:`\\boldsymbol\\delta^a_{T+1} = \\mathbf 0`. The weight gradients are sums over time of
+outer products, e.g. :math:`\\partial E/\\partial W = \\sum_t \\boldsymbol\\delta^a_t \\mathbf h_{t-1}^\\top`.
+Derived in chapter 11 ("Back-propagation through time"); the same network in torch is
+:class:`nnlib.models.ElmanRNN`, and the tests check these gradients against autograd.
+
+Also here: the product of Jacobians :math:`\\partial \\mathbf h_T / \\partial \\mathbf h_t` whose
+norm vanishes or explodes with the lag :math:`T - t` (chapter 11, "Vanishing and exploding
+gradients"). This module uses numpy only.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._checks import check_choice, check_non_negative, check_positive_int
+
+__all__ = [
+    "RNNCache",
+    "init_rnn",
+    "rnn_forward",
+    "bptt",
+    "half_sse",
+    "loss_and_grads",
+    "random_recurrent_matrix",
+    "spectral_radius",
+    "jacobian_norms",
+]
+
+PARAM_NAMES = ("U", "W", "V", "b", "c")
+
+
+class RNNCache(NamedTuple):
+    """What the forward pass keeps for the backward pass.
+
+    ``X`` (B, T, n_in) the inputs; ``H`` (B, T + 1, n_hidden) the hidden states
+    :math:`\\mathbf h_0, \\dots, \\mathbf h_T` (``H[:, 0]`` is the initial state);
+    ``Y`` (B, T, n_out) the outputs :math:`\\mathbf y_1, \\dots, \\mathbf y_T`.
+    """
+
+    X: np.ndarray
+    H: np.ndarray
+    Y: np.ndarray
+
+
+def _check_params(params: dict) -> tuple[int, int, int]:
+    missing = [k for k in PARAM_NAMES if k not in params]
+    if missing:
+        raise ValueError(f"params needs the keys {list(PARAM_NAMES)}; missing {missing}")
+    U, W, V, b, c = (np.asarray(params[k]) for k in PARAM_NAMES)
+    n_hidden, n_in = U.shape
+    n_out = V.shape[0]
+    expected = {"W": (n_hidden, n_hidden), "V": (n_out, n_hidden), "b": (n_hidden,), "c": (n_out,)}
+    for name, p in zip("WVbc", (W, V, b, c)):
+        if p.shape != expected[name]:
+            raise ValueError(f"params: {name} must have shape {expected[name]} to match U {U.shape} and "
+                             f"V {V.shape}, got {p.shape}")
+    return n_in, n_hidden, n_out
+
+
+def init_rnn(n_in: int, n_hidden: int, n_out: int, rng: np.random.Generator, *,
+             spectral_radius: float | None = None) -> dict:
+    """Random parameters ``{"U", "W", "V", "b", "c"}`` of an Elman network (float64).
+
+    Weights are uniform in :math:`\\pm 1/\\sqrt{n_{hidden}}` (like ``torch.nn.RNN``), biases
+    zero. With ``spectral_radius``, :math:`W` is replaced by :func:`random_recurrent_matrix`
+    with that spectral radius.
+    """
+    n_in, n_hidden, n_out = (check_positive_int(k, v) for k, v in
+                             (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)))
+    bound = 1.0 / np.sqrt(n_hidden)
+    params = {"U": rng.uniform(-bound, bound, (n_hidden, n_in)),
+              "W": rng.uniform(-bound, bound, (n_hidden, n_hidden)),
+              "V": rng.uniform(-bound, bound, (n_out, n_hidden)),
+              "b": np.zeros(n_hidden), "c": np.zeros(n_out)}
+    if spectral_radius is not None:
+        params["W"] = random_recurrent_matrix(n_hidden, spectral_radius, rng)
+    return params
+
+
+def rnn_forward(params: dict, X, h0=None) -> RNNCache:
+    """Forward pass over a batch of sequences ``X`` (B, T, n_in); ``h0`` (B, n_hidden) defaults to zeros."""
+    n_in, n_hidden, _ = _check_params(params)
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 3 or X.shape[2] != n_in:
+        raise ValueError(f"rnn_forward: X must have shape (batch, time, {n_in}), got {X.shape}")
+    B, T, _ = X.shape
+    H = np.zeros((B, T + 1, n_hidden))
+    if h0 is not None:
+        h0 = np.asarray(h0, dtype=float)
+        if h0.shape != (B, n_hidden):
+            raise ValueError(f"rnn_forward: h0 must have shape ({B}, {n_hidden}), got {h0.shape}")
+        H[:, 0] = h0
+    U, W, V, b, c = (params[k] for k in PARAM_NAMES)
+    for t in range(1, T + 1):
+        H[:, t] = np.tanh(X[:, t - 1] @ U.T + H[:, t - 1] @ W.T + b)
+    Y = H[:, 1:] @ V.T + c
+    return RNNCache(X, H, Y)
+
+
+def bptt(params: dict, cache: RNNCache, dY) -> dict:
+    """Back-propagation through time: the gradients of :math:`E` given :math:`\\partial E/\\partial \\mathbf y_t`.
+
+    Parameters
+    ----------
+    params : dict
+        ``U, W, V, b, c`` as for :func:`rnn_forward`.
+    cache : RNNCache
+        From :func:`rnn_forward` with the same parameters.
+    dY : array (B, T, n_out)
+        :math:`\\partial E/\\partial \\mathbf y_t` for every example and step (zeros where a step
+        has no loss, e.g. all but the last for a sequence classifier).
+
+    Returns
+    -------
+    dict
+        ``"U", "W", "V", "b", "c"``: gradients of the parameters (summed over the batch and
+        time); ``"h"`` (B, T, n_hidden): :math:`\\partial E/\\partial \\mathbf h_t` for
+        :math:`t = 1..T`; ``"h0"`` (B, n_hidden): :math:`\\partial E/\\partial \\mathbf h_0`.
+    """
+    _check_params(params)
+    X, H, Y = cache
+    dY = np.asarray(dY, dtype=float)
+    if dY.shape != Y.shape:
+        raise ValueError(f"bptt: dY must have the shape of the outputs {Y.shape}, got {dY.shape}")
+    U, W, V = params["U"], params["W"], params["V"]
+    B, T, _ = X.shape
+    grads = {k: np.zeros_like(params[k], dtype=float) for k in PARAM_NAMES}
+    grads["V"] = np.einsum("bto,bth->oh", dY, H[:, 1:])
+    grads["c"] = dY.sum(axis=(0, 1))
+    dH = np.zeros((B, T, H.shape[2]))
+    delta_next = np.zeros((B, H.shape[2]))  # dE/da_{t+1}; zero beyond the last step
+    for t in range(T, 0, -1):
+        dh = dY[:, t - 1] @ V + delta_next @ W  # dE/dh_t: through y_t and through h_{t+1}
+        dH[:, t - 1] = dh
+        delta = (1.0 - H[:, t] ** 2) * dh  # dE/da_t
+        grads["W"] += delta.T @ H[:, t - 1]
+        grads["U"] += delta.T @ X[:, t - 1]
+        grads["b"] += delta.sum(axis=0)
+        delta_next = delta
+    grads["h"] = dH
+    grads["h0"] = delta_next @ W
+    return grads
+
+
+def half_sse(Y, targets, weights=None):
+    """:math:`E = \\tfrac12 \\sum_{t} \\alpha_t \\sum_{n, k} (y_{ntk} - \\tau_{ntk})^2` and its gradient ``dE/dY``.
+
+    ``weights`` (length T, default all ones) are the per-step weights :math:`\\alpha_t`; a
+    zero weight leaves a step out of the loss. Returns ``(E, dY)``.
+    """
+    Y, targets = np.asarray(Y, dtype=float), np.asarray(targets, dtype=float)
+    if Y.shape != targets.shape:
+        raise ValueError(f"half_sse: outputs {Y.shape} and targets {targets.shape} must have the same shape")
+    alpha = np.ones(Y.shape[1]) if weights is None else np.asarray(weights, dtype=float)
+    if alpha.shape != (Y.shape[1],):
+        raise ValueError(f"half_sse: weights must have shape ({Y.shape[1]},) (one per step), got {alpha.shape}")
+    diff = (Y - targets) * alpha[None, :, None]
+    return 0.5 * float(np.sum((Y - targets) * diff)), diff
+
+
+def loss_and_grads(params: dict, X, targets, weights=None, h0=None):
+    """Forward pass, :func:`half_sse` and :func:`bptt` in one call: returns ``(E, grads, cache)``."""
+    cache = rnn_forward(params, X, h0)
+    E, dY = half_sse(cache.Y, targets, weights)
+    return E, bptt(params, cache, dY), cache
+
+
+def spectral_radius(W) -> float:
+    """The largest absolute eigenvalue :math:`\\rho(W) = \\max_k |\\lambda_k|`."""
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        raise ValueError(f"spectral_radius needs a square matrix, got shape {W.shape}")
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def random_recurrent_matrix(n: int, spectral_radius: float, rng: np.random.Generator) -> np.ndarray:
+    """A random Gaussian :math:`n \\times n` matrix rescaled to the given spectral radius (>= 0)."""
+    n = check_positive_int("n", n)
+    rho = check_non_negative("spectral_radius", spectral_radius)
+    G = rng.standard_normal((n, n)) / np.sqrt(n)
+    return G * (rho / np.max(np.abs(np.linalg.eigvals(G))))
+
+
+def jacobian_norms(W, H, activation: str = "tanh") -> np.ndarray:
+    """Norms of :math:`\\partial \\mathbf h_T / \\partial \\mathbf h_{T-k}` along one trajectory, :math:`k = 0..T`.
+
+    For :math:`\\mathbf h_t = \\phi(U\\mathbf x_t + W\\mathbf h_{t-1} + \\mathbf b)` the chain rule gives
+    a product of one Jacobian per step,
+
+    .. math::
+        \\frac{\\partial \\mathbf h_T}{\\partial \\mathbf h_{T-k}} = \\prod_{s=T-k+1}^{T}
+        \\operatorname{diag}\\big(\\phi'(\\mathbf a_s)\\big)\\, W
+        \\quad(\\text{latest step on the left}),
+
+    with :math:`\\phi'(\\mathbf a_s) = 1 - \\mathbf h_s^2` for tanh and 1 for a linear network.
+
+    Parameters
+    ----------
+    W : array (n, n)
+    H : array (T + 1, n)
+        The states :math:`\\mathbf h_0, \\dots, \\mathbf h_T` of one sequence (only used for tanh).
+    activation : {"tanh", "linear"}
+
+    Returns
+    -------
+    ndarray (T + 1,)
+        Spectral norms; entry ``k`` belongs to the lag ``k`` (entry 0 is :math:`\\|I\\| = 1`).
+    """
+    check_choice("activation", activation, ("tanh", "linear"))
+    W, H = np.asarray(W, dtype=float), np.asarray(H, dtype=float)
+    if W.ndim != 2 or W.shape[0] != W.shape[1] or H.ndim != 2 or H.shape[1] != W.shape[0]:
+        raise ValueError(f"jacobian_norms: W must be (n, n) and H (T + 1, n); got W {W.shape}, H {H.shape}")
+    T = H.shape[0] - 1
+    J = np.eye(W.shape[0])
+    norms = np.ones(T + 1)
+    for k in range(1, T + 1):
+        s = T - k + 1  # the step whose Jacobian joins the product on the right
+        step = W if activation == "linear" else (1.0 - H[s] ** 2)[:, None] * W
+        J = J @ step
+        norms[k] = np.linalg.norm(J, 2)
+    return norms

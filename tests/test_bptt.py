@@ -1,0 +1,109 @@
+"""Tests of nnlib.bptt: back-propagation through time by hand, against torch autograd and finite differences."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnlib import bptt
+from nnlib.gradcheck import numerical_grad
+
+
+def _torch_loss(params, X, targets, weights, h0):
+    P = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    h = torch.tensor(h0, requires_grad=True)
+    Xt, Tt = torch.tensor(X), torch.tensor(targets)
+    E = 0.0
+    for t in range(X.shape[1]):
+        h_prev = h
+        h = torch.tanh(Xt[:, t] @ P["U"].T + h_prev @ P["W"].T + P["b"])
+        if t == 0:
+            h_first = h
+            h_first.retain_grad()
+        y = h @ P["V"].T + P["c"]
+        E = E + 0.5 * weights[t] * ((y - Tt[:, t]) ** 2).sum()
+    return E, P, h_first
+
+
+@settings(max_examples=20, deadline=None)
+@given(batch=st.integers(1, 3), T=st.integers(1, 7), n_in=st.integers(1, 3), n_hidden=st.integers(1, 5),
+       n_out=st.integers(1, 3), seed=st.integers(0, 10_000))
+def test_bptt_equals_autograd(batch, T, n_in, n_hidden, n_out, seed):
+    rng = np.random.default_rng(seed)
+    params = bptt.init_rnn(n_in, n_hidden, n_out, rng)
+    params["b"], params["c"] = rng.normal(size=n_hidden), rng.normal(size=n_out)
+    X, targets = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, T, n_out))
+    h0, weights = rng.normal(size=(batch, n_hidden)), rng.uniform(0, 2, size=T)
+    E, grads, cache = bptt.loss_and_grads(params, X, targets, weights=weights, h0=h0)
+    E_t, P, h_first = _torch_loss(params, X, targets, weights, h0)
+    E_t.backward()
+    assert abs(E - E_t.item()) <= 1e-10 * max(1.0, abs(E))
+    for name in bptt.PARAM_NAMES:
+        np.testing.assert_allclose(grads[name], P[name].grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(grads["h"][:, 0], h_first.grad.numpy(), rtol=1e-9, atol=1e-12)
+    assert grads["h"].shape == (batch, T, n_hidden) and grads["h0"].shape == (batch, n_hidden)
+
+
+def test_bptt_matches_finite_differences():
+    rng = np.random.default_rng(1)
+    params = bptt.init_rnn(2, 3, 1, rng)
+    X, targets = rng.normal(size=(2, 5, 2)), rng.normal(size=(2, 5, 1))
+    _, grads, _ = bptt.loss_and_grads(params, X, targets)
+    for name in ("U", "W"):
+        def f(w, name=name):
+            return bptt.loss_and_grads({**params, name: w}, X, targets)[0]
+        np.testing.assert_allclose(grads[name], numerical_grad(f, params[name].copy()), rtol=1e-5, atol=1e-8)
+
+
+def test_loss_only_at_the_end():
+    rng = np.random.default_rng(2)
+    params = bptt.init_rnn(2, 4, 1, rng)
+    X, targets = rng.normal(size=(3, 6, 2)), rng.normal(size=(3, 6, 1))
+    w = np.zeros(6)
+    w[-1] = 1.0
+    E, grads, cache = bptt.loss_and_grads(params, X, targets, weights=w)
+    assert E == pytest.approx(0.5 * np.sum((cache.Y[:, -1] - targets[:, -1]) ** 2))
+    # dE/dh_t for t < T comes only through W: dE/dh_{t} = W^T (1 - h_{t+1}^2) dE/dh_{t+1}
+    H = cache.H
+    for t in range(5):
+        expected = (grads["h"][:, t + 1] * (1 - H[:, t + 2] ** 2)) @ params["W"]
+        np.testing.assert_allclose(grads["h"][:, t], expected, atol=1e-14)
+
+
+def test_jacobian_norms_linear_and_tanh():
+    rng = np.random.default_rng(0)
+    # a normal matrix (orthogonal times rho): every product W^k has norm rho^k exactly
+    Q, _ = np.linalg.qr(rng.normal(size=(6, 6)))
+    H = rng.uniform(-0.5, 0.5, size=(11, 6))
+    np.testing.assert_allclose(bptt.jacobian_norms(0.9 * Q, H, "linear"), 0.9 ** np.arange(11), rtol=1e-10)
+    W = bptt.random_recurrent_matrix(6, 1.3, rng)
+    assert bptt.spectral_radius(W) == pytest.approx(1.3)
+    norms = bptt.jacobian_norms(W, H, "tanh")
+    J = np.eye(6)
+    for s in range(10, 7, -1):
+        J = J @ (np.diag(1 - H[s] ** 2) @ W)
+    assert norms[3] == pytest.approx(np.linalg.norm(J, 2))
+    assert norms[0] == 1.0
+
+
+def test_bad_input():
+    rng = np.random.default_rng(0)
+    params = bptt.init_rnn(2, 3, 1, rng)
+    with pytest.raises(ValueError, match=r"X must have shape \(batch, time, 2\)"):
+        bptt.rnn_forward(params, np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="missing"):
+        bptt.rnn_forward({"U": params["U"]}, np.zeros((1, 4, 2)))
+    with pytest.raises(ValueError, match="W must have shape"):
+        bptt.rnn_forward({**params, "W": np.zeros((2, 2))}, np.zeros((1, 4, 2)))
+    cache = bptt.rnn_forward(params, np.zeros((1, 4, 2)))
+    with pytest.raises(ValueError, match="dY must have the shape"):
+        bptt.bptt(params, cache, np.zeros((1, 3, 1)))
+    with pytest.raises(ValueError, match="same shape"):
+        bptt.half_sse(np.zeros((1, 4, 1)), np.zeros((1, 4, 2)))
+    with pytest.raises(ValueError, match="spectral_radius must be >= 0"):
+        bptt.random_recurrent_matrix(3, -1.0, rng)
+    with pytest.raises(ValueError, match="activation must be one of"):
+        bptt.jacobian_norms(np.eye(2), np.zeros((3, 2)), "relu")
+    with pytest.raises(ValueError, match="square"):
+        bptt.spectral_radius(np.zeros((2, 3)))

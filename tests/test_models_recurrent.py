@@ -1,0 +1,182 @@
+"""Tests of nnlib.models.recurrent: the Elman RNN and the LSTM written from the equations."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnlib import bptt
+from nnlib.models import LSTM, LSTM_GATES, ElmanRNN, LSTMCell, SequenceModel, TORCH_LSTM_GATES
+
+
+def _torch_lstm(n_in, n_hidden, seed, bias=True):
+    torch.manual_seed(seed)
+    lstm = torch.nn.LSTM(n_in, n_hidden, batch_first=True, bias=bias).double()
+    with torch.no_grad():  # biases of both vectors non-trivial
+        for p in lstm.parameters():
+            p.uniform_(-0.8, 0.8)
+    return lstm
+
+
+def _reorder_torch_grad(g, H):
+    i, f, gg, o = g.split(H)
+    return torch.cat([f, i, o, gg])
+
+
+@settings(max_examples=15, deadline=None)
+@given(n_in=st.integers(1, 4), n_hidden=st.integers(1, 5), batch=st.integers(1, 3), T=st.integers(1, 6),
+       seed=st.integers(0, 1000))
+def test_lstm_equals_torch_outputs_and_gradients(n_in, n_hidden, batch, T, seed):
+    lstm = _torch_lstm(n_in, n_hidden, seed)
+    ours = LSTM.from_torch(lstm)
+    g = torch.Generator().manual_seed(seed + 1)
+    x = torch.randn(batch, T, n_in, dtype=torch.float64, generator=g)
+    h0 = torch.randn(batch, n_hidden, dtype=torch.float64, generator=g)
+    c0 = torch.randn(batch, n_hidden, dtype=torch.float64, generator=g)
+    w_out = torch.randn(batch, T, n_hidden, dtype=torch.float64, generator=g)
+
+    x_t, x_o = x.clone().requires_grad_(), x.clone().requires_grad_()
+    out_t, (hT_t, cT_t) = lstm(x_t, (h0[None], c0[None]))
+    out_o, (hT_o, cT_o) = ours(x_o, (h0, c0))
+    torch.testing.assert_close(out_o, out_t, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(hT_o, hT_t[0], rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(cT_o, cT_t[0], rtol=1e-12, atol=1e-12)
+
+    ((out_t * w_out).sum() + cT_t.sum()).backward()
+    ((out_o * w_out).sum() + cT_o.sum()).backward()
+    H = n_hidden
+    torch.testing.assert_close(x_o.grad, x_t.grad, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(ours.cell.weight_x.grad, _reorder_torch_grad(lstm.weight_ih_l0.grad, H),
+                               rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(ours.cell.weight_h.grad, _reorder_torch_grad(lstm.weight_hh_l0.grad, H),
+                               rtol=1e-12, atol=1e-12)
+    # the gradient of the one bias equals that of each of torch's two bias vectors
+    torch.testing.assert_close(ours.cell.bias.grad, _reorder_torch_grad(lstm.bias_ih_l0.grad, H),
+                               rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(ours.cell.bias.grad, _reorder_torch_grad(lstm.bias_hh_l0.grad, H),
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_to_torch_round_trip_and_no_bias():
+    torch.manual_seed(0)
+    ours = LSTM(3, 4).double()
+    back = ours.to_torch()
+    x = torch.randn(2, 5, 3, dtype=torch.float64)
+    torch.testing.assert_close(back(x)[0], ours(x)[0], rtol=1e-12, atol=1e-12)
+    again = LSTM.from_torch(back)
+    for a, b in zip(again.parameters(), ours.parameters()):
+        torch.testing.assert_close(a, b)
+    nobias = _torch_lstm(2, 3, 1, bias=False)
+    torch.testing.assert_close(LSTM.from_torch(nobias)(x[..., :2])[0], nobias(x[..., :2])[0],
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_cell_equations_by_hand():
+    """One step of LSTMCell against the equations written out gate by gate."""
+    torch.manual_seed(3)
+    cell = LSTMCell(2, 3).double()
+    x, h, c = (torch.randn(4, n, dtype=torch.float64) for n in (2, 3, 3))
+    pre = {}
+    for name in LSTM_GATES:
+        Wg, Rg, bg = cell.gate_params(name)
+        pre[name] = x @ Wg.T + h @ Rg.T + bg
+    f, i, o = (torch.sigmoid(pre[k]) for k in "fio")
+    g = torch.tanh(pre["g"])
+    c_new = f * c + i * g
+    h_new, c_out, gates = cell(x, (h, c), return_gates=True)
+    torch.testing.assert_close(c_out, c_new)
+    torch.testing.assert_close(h_new, o * torch.tanh(c_new))
+    torch.testing.assert_close(gates["f"], f)
+    # the cell applied step by step equals the layer
+    lstm = LSTM(2, 3).double()
+    lstm.cell.load_state_dict(cell.state_dict())
+    xs = torch.randn(4, 3, 2, dtype=torch.float64)
+    state = None
+    for t in range(3):
+        state = cell(xs[:, t], state)
+    torch.testing.assert_close(lstm(xs)[1][0], state[0])
+
+
+def test_forget_gate_alone_keeps_or_erases_the_cell():
+    cell = LSTMCell(1, 2, forget_bias=0.0).double()
+    with torch.no_grad():
+        for p in cell.parameters():
+            p.zero_()
+        cell.gate_params("f")[2].fill_(50.0)  # f = 1
+        cell.gate_params("i")[2].fill_(-50.0)  # i = 0
+    c = torch.tensor([[0.3, -0.7]], dtype=torch.float64)
+    _, c1 = cell(torch.ones(1, 1, dtype=torch.float64), (torch.zeros(1, 2, dtype=torch.float64), c))
+    torch.testing.assert_close(c1, c)
+
+
+def test_forget_bias_initialisation_and_gate_order():
+    cell = LSTMCell(3, 5, forget_bias=2.5)
+    assert torch.all(cell.gate_params("f")[2] == 2.5)
+    assert LSTM_GATES == ("f", "i", "o", "g") and TORCH_LSTM_GATES == ("i", "f", "g", "o")
+    assert cell.weight_x.shape == (20, 3) and cell.weight_h.shape == (20, 5)
+
+
+def test_elman_matches_torch_rnn():
+    torch.manual_seed(0)
+    ref = torch.nn.RNN(3, 4, batch_first=True).double()
+    model = ElmanRNN.from_params(ref.weight_ih_l0.detach(), ref.weight_hh_l0.detach(), torch.randn(2, 4),
+                                 (ref.bias_ih_l0 + ref.bias_hh_l0).detach(), torch.zeros(2))
+    x = torch.randn(5, 7, 3, dtype=torch.float64)
+    y, h = model(x)
+    torch.testing.assert_close(h, ref(x)[0], rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(y, h @ model.V.T + model.c)
+
+
+def test_elman_autograd_equals_numpy_bptt():
+    rng = np.random.default_rng(0)
+    params = bptt.init_rnn(3, 5, 2, rng)
+    params["b"], params["c"] = rng.normal(size=5), rng.normal(size=2)
+    X, targets, h0 = rng.normal(size=(4, 6, 3)), rng.normal(size=(4, 6, 2)), rng.normal(size=(4, 5))
+    E, grads, _ = bptt.loss_and_grads(params, X, targets, h0=h0)
+    model = ElmanRNN.from_params(**params)
+    h0_t = torch.tensor(h0, requires_grad=True)
+    y, _ = model(torch.tensor(X), h0_t)
+    loss = 0.5 * ((y - torch.tensor(targets)) ** 2).sum()
+    loss.backward()
+    assert abs(loss.item() - E) < 1e-12
+    for name in "UWVbc":
+        np.testing.assert_allclose(getattr(model, name).grad.numpy(), grads[name], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(h0_t.grad.numpy(), grads["h0"], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+def test_sequence_model_shapes(cell):
+    torch.manual_seed(0)
+    x = torch.randn(3, 7, 5)
+    assert SequenceModel(5, 6, 4, cell=cell)(x).shape == (3, 4)
+    model = SequenceModel(5, 6, 1, cell=cell, readout="all")
+    assert model(x).shape == (3, 7, 1)
+    assert model.hidden_states(x).shape == (3, 7, 6)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="input must have shape"):
+        LSTM(3, 4)(torch.randn(2, 5, 2))
+    with pytest.raises(ValueError, match="input must have shape"):
+        ElmanRNN(3, 4, 1)(torch.randn(5, 3))
+    with pytest.raises(ValueError, match=r"h0 must have shape \(2, 4\)"):
+        ElmanRNN(3, 4, 1)(torch.randn(2, 5, 3), torch.zeros(3, 4))
+    with pytest.raises(ValueError, match=r"c0 must have shape"):
+        LSTM(3, 4)(torch.randn(2, 5, 3), (torch.zeros(2, 4), torch.zeros(2, 3)))
+    with pytest.raises(ValueError, match="n_hidden must be an integer >= 1"):
+        LSTM(3, 0)
+    with pytest.raises(ValueError, match="cell must be one of 'lstm', 'rnn'"):
+        SequenceModel(3, 4, 2, cell="gru")
+    with pytest.raises(ValueError, match="readout must be one of"):
+        SequenceModel(3, 4, 2, readout="first")
+    with pytest.raises(ValueError, match="nonlinearity must be one of"):
+        ElmanRNN(3, 4, 1, nonlinearity="sigmoid")
+    with pytest.raises(ValueError, match="gate must be one of"):
+        LSTMCell(2, 2).gate_params("z")
+    with pytest.raises(ValueError, match="num_layers=1"):
+        LSTM.from_torch(torch.nn.LSTM(2, 3, num_layers=2))
+    with pytest.raises(TypeError, match="torch.nn.LSTM"):
+        LSTM.from_torch(torch.nn.GRU(2, 3))
+    with pytest.raises(ValueError, match="W must have shape"):
+        ElmanRNN.from_params(np.zeros((4, 3)), np.zeros((3, 3)), np.zeros((1, 4)), np.zeros(4), np.zeros(1))
