@@ -18,6 +18,13 @@ SETUP_MARKER = 'importlib.util.find_spec("nnlib") is None'
 MAX_NOTEBOOK_BYTES = 8_000_000
 
 
+def repository_url() -> str:
+    """The repository URL of _config.yml (launch buttons); the setup cells install from it."""
+    match = re.search(r"^repository:\s*\n\s+url:\s*(\S+)", (ROOT / "_config.yml").read_text(), flags=re.M)
+    assert match, "_config.yml needs repository: url:"
+    return match.group(1)
+
+
 def toc_files() -> list[str]:
     """Every `file:` entry of _toc.yml (the root page excluded)."""
     return re.findall(r"^\s*-\s*file:\s*(\S+)\s*$", (ROOT / "_toc.yml").read_text(), flags=re.M)
@@ -69,6 +76,8 @@ def test_title_and_setup_cell(name):
     assert source(first_md).startswith(f"# {number}. "), f"{name}: the first markdown cell must start with '# {number}. Title'"
     setup = code_cells(nb)[0]
     assert SETUP_MARKER in source(setup), f"{name}: the first code cell must be the Colab/Binder setup cell"
+    assert f"git+{repository_url()}" in source(setup), (
+        f"{name}: the setup cell must install nnlib from the repository in _config.yml ({repository_url()})")
     assert {"remove-input", "remove-output"} <= set(setup["metadata"].get("tags", [])), (
         f"{name}: tag the setup cell remove-input and remove-output (hidden in the HTML)")
     assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", f"{name}: kernel must be python3"
