@@ -45,6 +45,15 @@ def code_cells(nb) -> list[dict]:
     return [c for c in nb["cells"] if c["cell_type"] == "code" and source(c).strip()]
 
 
+def test_toc_numbers_chapters_in_file_order():
+    """The book numbers chapters by their place in _toc.yml; it must match the file names,
+    since chapters refer to each other as "chapter 07"."""
+    toc = (ROOT / "_toc.yml").read_text()
+    assert re.search(r"caption: Chapters\s*\n\s*numbered: true", toc), "the Chapters part of _toc.yml must be numbered"
+    numbers = [int(Path(name).name[:2]) for name in CHAPTERS]
+    assert numbers == list(range(1, len(numbers) + 1)), f"chapters in _toc.yml must be 01, 02, ... in order, got {numbers}"
+
+
 def test_every_chapter_notebook_is_in_the_toc():
     on_disk = {f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("*.ipynb")}
     assert on_disk <= set(CHAPTERS), f"add these notebooks to _toc.yml: {sorted(on_disk - set(CHAPTERS))}"
@@ -71,9 +80,10 @@ def test_stored_executed_in_order_without_errors(name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_title_and_setup_cell(name):
     nb = load(name)
-    number = Path(name).name[:2]
     first_md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert source(first_md).startswith(f"# {number}. "), f"{name}: the first markdown cell must start with '# {number}. Title'"
+    title = source(first_md).splitlines()[0]
+    assert re.fullmatch(r"# [A-Z][^#]*", title) and not re.match(r"# \d", title), (
+        f"{name}: the first markdown cell must start with '# Title' (the book adds the chapter number), got {title!r}")
     setup = code_cells(nb)[0]
     assert SETUP_MARKER in source(setup), f"{name}: the first code cell must be the Colab/Binder setup cell"
     assert f"git+{repository_url()}" in source(setup), (

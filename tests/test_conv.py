@@ -13,14 +13,6 @@ from nnlib.conv import (Conv2dLayer, conv2d_backward, conv2d_forward, conv_outpu
                         shift_images)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: run torch on one thread (faster, and no contention with other processes)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
 # The 6x6 "4" of chapter 08 (seed 004's running example).
 FOUR = np.zeros((6, 6))
 FOUR[1:4, 1] = 255

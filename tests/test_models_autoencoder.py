@@ -7,14 +7,6 @@ import torch.nn.functional as F
 from nnlib.models import Autoencoder, digits_autoencoder
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: run torch on one thread (faster, and no contention with other processes)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
 
 def test_shapes_and_api():
     torch.manual_seed(0)

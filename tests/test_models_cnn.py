@@ -9,14 +9,6 @@ from nnlib.conv import conv2d_forward, maxpool2d_forward
 from nnlib.models import CNN
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: run torch on one thread (faster, and no contention with other processes)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
 
 def n_params(model):
     return sum(p.numel() for p in model.parameters())
