@@ -143,7 +143,7 @@ def bptt(params: dict, cache: RNNCache, dY) -> dict:
     dY = np.asarray(dY, dtype=float)
     if dY.shape != Y.shape:
         raise ValueError(f"bptt: dY must have the shape of the outputs {Y.shape}, got {dY.shape}")
-    U, W, V = params["U"], params["W"], params["V"]
+    W, V = params["W"], params["V"]
     B, T, _ = X.shape
     grads = {k: np.zeros_like(params[k], dtype=float) for k in PARAM_NAMES}
     grads["V"] = np.einsum("bto,bth->oh", dY, H[:, 1:])

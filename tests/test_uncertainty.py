@@ -9,7 +9,6 @@ import torch
 
 matplotlib.use("Agg")
 
-import nnlib  # noqa: E402
 from nnlib.models import DropoutMLP  # noqa: E402
 from nnlib.uncertainty import (  # noqa: E402
     deep_ensemble, ensemble_predict, ensemble_samples, expected_calibration_error, expected_entropy,
