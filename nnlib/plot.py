@@ -21,6 +21,7 @@ __all__ = [
     "image_grid",
     "decision_regions",
     "learning_curves",
+    "histograms",
 ]
 
 # Okabe & Ito's colour-blind-safe palette.
@@ -149,4 +150,35 @@ def learning_curves(histories, *, metric: str = "loss", ax=None, logy: bool = Fa
     if logy:
         ax.set_yscale("log")
     ax.legend()
+    return ax
+
+
+def histograms(arrays: dict, *, ax=None, bins: int = 40, log_abs: bool = False, xlabel: str = "value"):
+    """Overlaid step histograms of several arrays, e.g. the weights or gradients of each layer.
+
+    ``arrays`` maps a label (``"layer 1"``) to an array of any shape; every array is
+    flattened. With ``log_abs=True`` the histograms are of :math:`\\log_{10}|v|` (zeros
+    dropped), which shows quantities spread over many orders of magnitude, such as the
+    vanishing gradients of chapter 06. All histograms share the same bins. ``xlabel``
+    names the quantity and may contain matplotlib math, e.g. ``r"$\\partial E/\\partial W$"``.
+    """
+    if not arrays:
+        raise ValueError("histograms needs at least one array")
+    values = {}
+    for label, a in arrays.items():
+        v = np.asarray(a, dtype=float).ravel()
+        if log_abs:
+            v = np.log10(np.abs(v[v != 0]))
+        if v.size == 0:
+            raise ValueError(f"histograms: the array for {label!r} has no values to plot")
+        values[label] = v
+    edges = np.histogram_bin_edges(np.concatenate(list(values.values())), bins=bins)
+    if ax is None:
+        _, ax = plt.subplots()
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(values)))
+    for colour, (label, v) in zip(colours, values.items()):
+        ax.hist(v, bins=edges, histtype="step", color=colour, label=label)
+    ax.set_xlabel(f"$\\log_{{10}}$ |{xlabel}|" if log_abs else xlabel)
+    ax.set_ylabel("count")
+    ax.legend(fontsize=8)
     return ax

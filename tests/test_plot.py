@@ -41,3 +41,15 @@ def test_decision_regions_and_learning_curves():
     with pytest.raises(ValueError, match="unknown metric"):
         plot.learning_curves(h, metric="f1")
     plt.close("all")
+
+
+def test_histograms_share_bins_and_check_input():
+    rng = np.random.default_rng(0)
+    ax = plot.histograms({"layer 1": rng.normal(size=100), "layer 2": 1e-6 * rng.normal(size=(10, 10))},
+                         log_abs=True, xlabel="gradient")
+    assert len(ax.patches) == 2 and "log" in ax.get_xlabel()
+    with pytest.raises(ValueError, match="at least one"):
+        plot.histograms({})
+    with pytest.raises(ValueError, match="no values"):
+        plot.histograms({"zeros": np.zeros(3)}, log_abs=True)
+    plt.close("all")
