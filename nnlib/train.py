@@ -80,6 +80,18 @@ def _as_dataset(data, name: str) -> Dataset:
     return dataset
 
 
+def _detach(outputs):
+    """Detach a model's output: a tensor, or a tuple of tensors (e.g. a VAE's reconstruction, mu, logvar)."""
+    return tuple(o.detach() for o in outputs) if isinstance(outputs, tuple) else outputs.detach()
+
+
+def _concat(batches: list):
+    """Join per-batch outputs along the batch axis, element-wise for tuple outputs."""
+    if isinstance(batches[0], tuple):
+        return tuple(torch.cat(parts) for parts in zip(*batches))
+    return torch.cat(batches)
+
+
 def evaluate(model: torch.nn.Module, data, loss_fn, metrics: dict | None = None,
              batch_size: int = 512) -> dict:
     """Mean loss and metrics of ``model`` on ``data`` in evaluation mode, without gradients.
@@ -96,7 +108,7 @@ def evaluate(model: torch.nn.Module, data, loss_fn, metrics: dict | None = None,
             outputs.append(model(X))
             targets.append(y)
     model.train(was_training)
-    out, tgt = torch.cat(outputs), torch.cat(targets)
+    out, tgt = _concat(outputs), torch.cat(targets)
     result = {"loss": loss_fn(out, tgt).item()}
     for name, fn in (metrics or {}).items():
         result[name] = fn(out, tgt)
@@ -116,7 +128,8 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
     Parameters
     ----------
     train_data, val_data : torch Dataset or (X, y) pair
-    loss_fn : callable ``loss_fn(outputs, targets) -> scalar tensor`` (mean over the batch)
+    loss_fn : callable ``loss_fn(outputs, targets) -> scalar tensor`` (mean over the batch);
+        ``outputs`` is whatever the model returns, a tensor or a tuple of tensors
     epochs : maximum number of passes over the training data
     metrics : dict name -> ``fn(outputs, targets) -> float``, e.g. ``{"acc": accuracy}``
     patience : stop after this many epochs without a lower validation loss (early
@@ -153,7 +166,7 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
             total += n
             sums["loss"] += loss.item() * n
             for name, fn in metrics.items():
-                sums[name] += fn(outputs.detach(), y) * n
+                sums[name] += fn(_detach(outputs), y) * n
         history.train_loss.append(sums["loss"] / total)
         for name in metrics:
             history.metrics[f"train_{name}"].append(sums[name] / total)

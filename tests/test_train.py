@@ -75,3 +75,30 @@ def test_bad_data():
         fit(model, (torch.zeros(0, 2), torch.zeros(0).long()), loss, opt, 1)
     with pytest.raises(TypeError, match="Dataset or a pair"):
         fit(model, [1, 2, 3], loss, opt, 1)
+
+
+class TwoHeads(torch.nn.Module):
+    """A model returning a tuple, like a VAE's (reconstruction, mu, logvar)."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)
+
+    def forward(self, x):
+        return self.a(x), self.b(x)
+
+
+def test_fit_and_evaluate_accept_tuple_outputs():
+    nnlib.seed(0)
+    X, y = make_blobs()
+    model = TwoHeads()
+
+    def loss(outputs, targets):
+        logits, extra = outputs
+        return torch.nn.functional.cross_entropy(logits, targets) + 1e-3 * extra.pow(2).mean()
+
+    h = fit(model, (X[:150], y[:150]), loss, torch.optim.SGD(model.parameters(), lr=0.5), 5,
+            val_data=(X[150:], y[150:]), metrics={"acc": lambda out, t: accuracy(out[0], t)})
+    assert len(h.val_loss) == 5 and h.metrics["val_acc"][-1] > 0.8
+    result = evaluate(model, (X[150:], y[150:]), loss)
+    assert result["loss"] == pytest.approx(h.val_loss[h.best_epoch - 1], rel=1e-6)
