@@ -44,15 +44,8 @@ def make_models(dtype, seed=0):
     return nn.Sequential(*layers), torch.nn.Sequential(*torch_layers)
 
 
-def nnlib_step(model, opt, loss_fn, x, y):
-    loss = loss_fn(model(x), y)
-    opt.zero_grad()
-    loss.backward()
-    opt.step()
-    return loss
-
-
-def torch_step(model, opt, loss_fn, x, y):
+def train_step(model, opt, loss_fn, x, y):
+    """One forward, backward and update; nnlib.nn and torch.nn share the interface."""
     loss = loss_fn(model(x), y)
     opt.zero_grad()
     loss.backward()
@@ -79,15 +72,15 @@ def bench(dtype, steps, repeats):
     theirs = (t_model, t_opt, torch.nn.CrossEntropyLoss(), tx, ty)
 
     # Sanity check: the first step gives the same loss in both frameworks.
-    l0, t0 = nnlib_step(*ours).item(), torch_step(*theirs).item()
+    l0, t0 = train_step(*ours).item(), train_step(*theirs).item()
     assert abs(l0 - t0) < 1e-4 * max(1.0, abs(t0)), (l0, t0)
     for _ in range(20):  # warm-up
-        nnlib_step(*ours)
-        torch_step(*theirs)
+        train_step(*ours)
+        train_step(*theirs)
     t_ours, t_theirs = [], []
     for _ in range(repeats):  # interleave so both see the same machine load
-        t_ours.append(time_steps(nnlib_step, ours, steps))
-        t_theirs.append(time_steps(torch_step, theirs, steps))
+        t_ours.append(time_steps(train_step, ours, steps))
+        t_theirs.append(time_steps(train_step, theirs, steps))
     return statistics.median(t_ours), statistics.median(t_theirs)
 
 
