@@ -20,43 +20,15 @@ Every chapter of the book imports its reusable code from here. Modules (one idea
 ``plot``           the book's figure style and figure helpers
 ``widgets``        sliders that also work in the static HTML book
 
+Randomness follows one convention (``nnlib._random``): ``nnlib.seed(n)`` seeds every
+source; stochastic functions take ``rng=`` (a Generator, an integer seed, or None for
+the stream ``nnlib.seed`` set); ``NNLIB_SEED_SHIFT=k`` shifts every seed by ``k``.
+
 Submodules are imported on demand (``from nnlib import neurons``) so that the
 numpy-only parts never pay for importing torch.
 """
 
-import random
-
-import numpy as np
+from ._random import as_generator, seed, torch_generator
 
 __version__ = "0.1.0"
-__all__ = ["seed", "__version__"]
-
-
-def seed(n: int) -> np.random.Generator:
-    """Seed every random source the book uses and return a fresh numpy Generator.
-
-    Seeds Python's ``random``, numpy's legacy global generator and, when torch is
-    installed, torch's generators, so a chapter that calls ``nnlib.seed(0)`` once
-    at the top produces the same numbers on every run.
-
-    Parameters
-    ----------
-    n : int
-        A non-negative integer seed.
-
-    Returns
-    -------
-    numpy.random.Generator
-        ``np.random.default_rng(n)``, for code that prefers an explicit generator.
-    """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {n!r}")
-    random.seed(int(n))
-    np.random.seed(int(n))
-    try:
-        import torch
-    except ImportError:
-        pass
-    else:
-        torch.manual_seed(int(n))
-    return np.random.default_rng(int(n))
+__all__ = ["seed", "as_generator", "torch_generator", "__version__"]

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._random import as_generator
 from ._checks import check_choice, check_non_negative, check_positive, check_positive_int
 
 __all__ = [
@@ -124,22 +125,24 @@ def _check_params(params, activations):
                 f"{np.shape(params[i - 1][0])[1]} outputs (A @ W needs them equal)")
 
 
-def init_params(sizes, rng: np.random.Generator, scale: float | None = None):
+def init_params(sizes, rng=None, scale: float | None = None):
     """Random parameters for layer widths ``sizes = [n_0, n_1, ..., n_L]``.
 
     Weights :math:`W^\\ell_{ij} \\sim \\mathcal N(0, s^2)` with :math:`s` = ``scale``, or
     :math:`s = 1/\\sqrt{n_{\\ell-1}}` when ``scale`` is None; biases are 0. (Chapter 06
-    derives better choices.)
+    derives better choices.) ``rng``: a Generator, an int seed or None (the book's
+    convention, ``nnlib._random``).
     """
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 widths (inputs and outputs), got {list(sizes)!r}")
     sizes = [check_positive_int(f"sizes[{i}]", n) for i, n in enumerate(sizes)]
     if scale is not None:
         scale = check_positive("scale", scale)
+    gen = as_generator(rng)
     params = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         s = scale if scale is not None else 1.0 / np.sqrt(n_in)
-        params.append((rng.normal(0.0, s, size=(n_in, n_out)), np.zeros(n_out)))
+        params.append((gen.normal(0.0, s, size=(n_in, n_out)), np.zeros(n_out)))
     return params
 
 

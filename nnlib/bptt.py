@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._random import as_generator
 from ._checks import check_choice, check_non_negative, check_positive_int
 
 __all__ = [
@@ -78,7 +79,7 @@ def _check_params(params: dict) -> tuple[int, int, int]:
     return n_in, n_hidden, n_out
 
 
-def init_rnn(n_in: int, n_hidden: int, n_out: int, rng: np.random.Generator, *,
+def init_rnn(n_in: int, n_hidden: int, n_out: int, rng=None, *,
              spectral_radius: float | None = None) -> dict:
     """Random parameters ``{"U", "W", "V", "b", "c"}`` of an Elman network (float64).
 
@@ -88,6 +89,7 @@ def init_rnn(n_in: int, n_hidden: int, n_out: int, rng: np.random.Generator, *,
     """
     n_in, n_hidden, n_out = (check_positive_int(k, v) for k, v in
                              (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)))
+    rng = as_generator(rng)
     bound = 1.0 / np.sqrt(n_hidden)
     params = {"U": rng.uniform(-bound, bound, (n_hidden, n_in)),
               "W": rng.uniform(-bound, bound, (n_hidden, n_hidden)),
@@ -194,11 +196,11 @@ def spectral_radius(W) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
-def random_recurrent_matrix(n: int, spectral_radius: float, rng: np.random.Generator) -> np.ndarray:
+def random_recurrent_matrix(n: int, spectral_radius: float, rng=None) -> np.ndarray:
     """A random Gaussian :math:`n \\times n` matrix rescaled to the given spectral radius (>= 0)."""
     n = check_positive_int("n", n)
     rho = check_non_negative("spectral_radius", spectral_radius)
-    G = rng.standard_normal((n, n)) / np.sqrt(n)
+    G = as_generator(rng).standard_normal((n, n)) / np.sqrt(n)
     return G * (rho / np.max(np.abs(np.linalg.eigvals(G))))
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._random import as_generator
 from ._checks import check_positive_int
 
 __all__ = [
@@ -289,17 +290,18 @@ class Conv2dLayer:
     ----------
     in_channels, out_channels, kernel_size : int
     padding, stride : int
-    rng : numpy Generator, optional
+    rng : numpy Generator, int or None
+        Source of the initial weights (the book's convention, ``nnlib._random``).
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, *, padding: int = 0,
-                 stride: int = 1, rng: np.random.Generator | None = None):
+                 stride: int = 1, rng=None):
         c = check_positive_int("in_channels", in_channels)
         f = check_positive_int("out_channels", out_channels)
         k = check_positive_int("kernel_size", kernel_size)
         self.padding = _check_padding(padding)
         self.stride = _check_stride(stride)
-        rng = np.random.default_rng() if rng is None else rng
+        rng = as_generator(rng)
         bound = 1.0 / np.sqrt(c * k * k)
         self.w = rng.uniform(-bound, bound, size=(f, c, k, k))
         self.b = rng.uniform(-bound, bound, size=f)

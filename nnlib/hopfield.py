@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._random import as_generator
 from ._checks import check_choice, check_in_range, check_positive_int
 
 __all__ = ["Hopfield", "RecallResult", "hamming", "flip_bits", "to_bipolar",
@@ -86,7 +87,7 @@ def flip_bits(x, *, fraction=None, count=None, rng=None) -> np.ndarray:
         if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not 0 <= count <= n:
             raise ValueError(f"count must be an integer in [0, {n}], got {count!r}")
         k = int(count)
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     rows = arr.reshape(-1, n).copy()
     # k smallest of n uniform keys per row = k distinct positions chosen uniformly
     idx = np.argsort(rng.random(rows.shape), axis=1)[:, :k]
@@ -373,7 +374,7 @@ class Hopfield:
         X = X.reshape(-1, self.n).copy()
         if mode == "async":
             net = np.zeros(len(X), dtype=np.int64)  # every state runs in the same network
-            rng = np.random.default_rng(rng)
+            rng = as_generator(rng)
             energies, converged, sweeps = _run_async(X, W[None], b[None], net, rng, max_sweeps)
             period = converged.astype(np.int64)
         else:
@@ -410,7 +411,7 @@ def storage_test(n: int, m: int, *, trials: int = 1, max_sweeps: int = 50, rng=N
     """
     n, m = check_positive_int("n", n), check_positive_int("m", m)
     trials = check_positive_int("trials", trials)
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     P = rng.choice(np.array([-1.0, 1.0]), size=(trials, m, n))
     W = np.einsum("tmi,tmj->tij", P, P) / m - np.eye(n)
     H = np.einsum("tmi,tij->tmj", P, W)

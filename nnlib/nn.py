@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._random import as_generator
 from ._checks import check_in_range, check_non_negative, check_positive_int
 from .autodiff import Var, _var
 
@@ -87,9 +88,9 @@ class Linear(Module):
     ----------
     in_features, out_features : int
     bias : bool, optional
-    rng : numpy.random.Generator, optional
-        Source of the initial weights; numpy's global generator (seeded by
-        ``nnlib.seed``) when omitted.
+    rng : numpy Generator, int or None
+        Source of the initial weights (the book's convention, ``nnlib._random``):
+        None means the stream ``nnlib.seed`` set.
     dtype : numpy dtype, optional
         float64 (default) or float32.
     """
@@ -97,7 +98,7 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, *, rng=None, dtype=np.float64):
         self.in_features = check_positive_int("in_features", in_features)
         self.out_features = check_positive_int("out_features", out_features)
-        uniform = (rng or np.random).uniform
+        uniform = as_generator(rng).uniform
         bound = 1.0 / np.sqrt(in_features)
         self.weight = Var(uniform(-bound, bound, (in_features, out_features)).astype(dtype))
         self.bias = Var(uniform(-bound, bound, out_features).astype(dtype)) if bias else None

@@ -70,6 +70,8 @@ def _as_dataset(data, name: str) -> Dataset:
         dataset = data
     elif isinstance(data, (tuple, list)) and len(data) == 2:
         X, y = (torch.as_tensor(a) for a in data)
+        # floating inputs and targets in torch's default dtype (float64 in the book)
+        X, y = (a.to(torch.get_default_dtype()) if a.is_floating_point() else a for a in (X, y))
         if len(X) != len(y):
             raise ValueError(f"{name}: X has {len(X)} rows but y has {len(y)}")
         dataset = TensorDataset(X, y)

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._random import torch_seed
 from . import seed as _seed
 from ._checks import check_in_range, check_non_negative, check_positive, check_positive_int
 from .models.dropout import MCDropout
@@ -74,7 +75,7 @@ def _stack(outs) -> np.ndarray:
 
 def _as_input(model: nn.Module, x) -> torch.Tensor:
     param = next(model.parameters(), None)
-    dtype = param.dtype if param is not None else torch.float32
+    dtype = param.dtype if param is not None else torch.get_default_dtype()
     return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=dtype)
 
 
@@ -127,7 +128,7 @@ def mc_dropout_mode(model: nn.Module, *, shared_mask: bool = False):
             m.shared_mask = flag
 
 
-def mc_samples(model: nn.Module, x, T: int = 100, *, seed: int | None = None,
+def mc_samples(model: nn.Module, x, T: int = 100, *, rng: int | None = None,
                shared_mask: bool = False, transform: Callable | None = None) -> np.ndarray:
     """``T`` stochastic forward passes with dropout on: samples :math:`\\hat y_t(x)`.
 
@@ -142,9 +143,10 @@ def mc_samples(model: nn.Module, x, T: int = 100, *, seed: int | None = None,
         Inputs, shape ``(n, ...)`` as the model expects.
     T : int
         Number of passes (>= 1).
-    seed : int, optional
-        If given, the masks come from ``torch.manual_seed(seed)`` inside a forked RNG,
-        so the result is reproducible and the global torch RNG is left untouched.
+    rng : int, optional
+        If given, the masks come from torch's generator seeded with ``rng`` (shifted by
+        ``NNLIB_SEED_SHIFT``, see ``nnlib._random``) inside a forked RNG, so the result is
+        reproducible and the global torch RNG is left untouched. None: torch's global stream.
     shared_mask : bool
         One mask per pass for the whole batch (one *function* per pass); needs
         :class:`nnlib.models.MCDropout` layers. Does not change per-point statistics.
@@ -158,10 +160,10 @@ def mc_samples(model: nn.Module, x, T: int = 100, *, seed: int | None = None,
     """
     T = check_positive_int("T (number of MC samples)", T)
     xt = _as_input(model, x)
-    rng = torch.random.fork_rng(devices=[]) if seed is not None else contextlib.nullcontext()
-    with rng, torch.no_grad(), mc_dropout_mode(model, shared_mask=shared_mask):
-        if seed is not None:
-            torch.manual_seed(int(seed))
+    forked = torch.random.fork_rng(devices=[]) if rng is not None else contextlib.nullcontext()
+    with forked, torch.no_grad(), mc_dropout_mode(model, shared_mask=shared_mask):
+        if rng is not None:
+            torch.manual_seed(torch_seed(rng, "rng"))
         outs = []
         for _ in range(T):
             out = model(xt)
@@ -216,7 +218,7 @@ def predictive_from_samples(samples, *, noise_var: float = 0.0) -> Predictive:
 
 
 def mc_dropout_predict(model: nn.Module, x, T: int = 100, *, tau: float | None = None,
-                       noise_var: float | None = None, seed: int | None = None) -> Predictive:
+                       noise_var: float | None = None, rng: int | None = None) -> Predictive:
     """MC-dropout predictive mean and variance (eqs. of chapter 12, Gal & Ghahramani 2016).
 
     Mean = average of ``T`` dropout passes; variance = their population variance
@@ -229,12 +231,12 @@ def mc_dropout_predict(model: nn.Module, x, T: int = 100, *, tau: float | None =
         noise = 1.0 / check_positive("tau", tau)
     else:
         noise = 0.0 if noise_var is None else check_non_negative("noise_var", noise_var)
-    return predictive_from_samples(mc_samples(model, x, T, seed=seed), noise_var=noise)
+    return predictive_from_samples(mc_samples(model, x, T, rng=rng), noise_var=noise)
 
 
-def mc_dropout_probs(model: nn.Module, x, T: int = 100, *, seed: int | None = None) -> np.ndarray:
+def mc_dropout_probs(model: nn.Module, x, T: int = 100, *, rng: int | None = None) -> np.ndarray:
     """Softmax probabilities of ``T`` dropout passes of a classifier: shape ``(T, n, classes)``."""
-    return mc_samples(model, x, T, seed=seed, transform=lambda z: torch.softmax(z, dim=-1))
+    return mc_samples(model, x, T, rng=rng, transform=lambda z: torch.softmax(z, dim=-1))
 
 
 def fit_noise_variance(y, mean, model_var=0.0) -> float:

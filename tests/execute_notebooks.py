@@ -12,12 +12,16 @@ compares its outputs with what this command stored.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.book_plugin import kernel_environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL_TIMEOUT = 120  # seconds; the same per-cell limit as the nbval run (pyproject.toml)
@@ -27,6 +31,8 @@ BUDGET = 60  # seconds per chapter (DESIGN section 5); 120 is the hard ceiling
 def execute(path: Path) -> float:
     """Execute one notebook in place and return its wall-clock time in seconds."""
     nb = nbformat.read(path, as_version=4)
+    os.environ.update(kernel_environment())  # the kernel imports this checkout's nnlib
+    os.environ.pop("NNLIB_SEED_SHIFT", None)  # stored outputs are always the unshifted ones
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
                             store_widget_state=True, record_timing=False)

@@ -7,17 +7,17 @@ from nnlib.data import CO2Data, Standardizer, load_co2, make_xsinx, xsinx
 
 
 def test_xsinx_defaults_and_determinism():
-    x, y = make_xsinx(20, seed=0)
+    x, y = make_xsinx(20, rng=0)
     assert x.shape == y.shape == (20,)
     assert np.all(np.diff(x) >= 0) and x.min() >= -5 and x.max() <= 5
     np.testing.assert_array_equal(y, x * np.sin(x))  # no noise by default
-    x2, y2 = make_xsinx(20, seed=0)
+    x2, y2 = make_xsinx(20, rng=0)
     np.testing.assert_array_equal(x, x2)
-    assert not np.array_equal(x, make_xsinx(20, seed=1)[0])
+    assert not np.array_equal(x, make_xsinx(20, rng=1)[0])
 
 
 def test_clusters_gaps_and_noise():
-    x, y = make_xsinx(4000, clusters=[(-7, -2), (2, 7)], gaps=[(4, 5)], noise_std=0.5, seed=3)
+    x, y = make_xsinx(4000, clusters=[(-7, -2), (2, 7)], gaps=[(4, 5)], noise_std=0.5, rng=3)
     assert np.all(np.abs(x) >= 2) and np.all(np.abs(x) <= 7)
     assert not np.any((x > 4) & (x < 5))
     # points are spread in proportion to length: 5 + 4 units

@@ -77,7 +77,7 @@ def test_tied_training_step_keeps_transpose():
     torch.manual_seed(4)
     ae = Autoencoder([8, 3], tied=True)
     opt = torch.optim.SGD(ae.parameters(), lr=0.5, momentum=0.9)
-    x = (torch.rand(5, 8) > 0.5).float()
+    x = (torch.rand(5, 8) > 0.5).double()
     losses = []
     for _ in range(20):
         opt.zero_grad()

@@ -31,9 +31,9 @@ X = np.linspace(-2, 2, 9)[:, None]
 def test_eval_passes_identical_train_passes_differ(net):
     net.eval()
     with torch.no_grad():
-        a, b = net(torch.tensor(X, dtype=torch.float32)), net(torch.tensor(X, dtype=torch.float32))
+        a, b = net(torch.tensor(X)), net(torch.tensor(X))
     assert torch.equal(a, b)
-    s = mc_samples(net, X, T=20, seed=0)
+    s = mc_samples(net, X, T=20, rng=0)
     assert s.shape == (20, 9)
     assert np.all(s.std(0) > 0)
     assert not net.training  # the eval flag was restored
@@ -41,10 +41,10 @@ def test_eval_passes_identical_train_passes_differ(net):
 
 def test_mc_samples_reproducible_and_leaves_global_rng(net):
     state = torch.get_rng_state()
-    a = mc_samples(net, X, T=5, seed=7)
+    a = mc_samples(net, X, T=5, rng=7)
     assert torch.equal(state, torch.get_rng_state())
-    np.testing.assert_array_equal(a, mc_samples(net, torch.tensor(X), T=5, seed=7))
-    assert not np.array_equal(a, mc_samples(net, X, T=5, seed=8))
+    np.testing.assert_array_equal(a, mc_samples(net, torch.tensor(X), T=5, rng=7))
+    assert not np.array_equal(a, mc_samples(net, X, T=5, rng=8))
 
 
 def test_mode_restores_flags_and_keeps_other_layers_in_eval():
@@ -67,9 +67,9 @@ def test_mc_needs_dropout_and_valid_T(net):
 
 def test_shared_mask_draws_functions(net):
     same_x = np.zeros((6, 1))
-    s = mc_samples(net, same_x, T=10, seed=0, shared_mask=True)
+    s = mc_samples(net, same_x, T=10, rng=0, shared_mask=True)
     assert np.allclose(s, s[:, :1])  # one pass = one function: equal inputs, equal outputs
-    s = mc_samples(net, same_x, T=10, seed=0)
+    s = mc_samples(net, same_x, T=10, rng=0)
     assert not np.allclose(s, s[:, :1])
     assert all(not m.shared_mask for m in net.modules() if hasattr(m, "shared_mask"))
 
@@ -80,11 +80,11 @@ def test_predictive_moments_and_tau(net):
     np.testing.assert_allclose(p.mean, s.mean(0))
     np.testing.assert_allclose(p.var, s.var(0, ddof=0) + 0.25)
     np.testing.assert_allclose(p.std, np.sqrt(p.var))
-    a = mc_dropout_predict(net, X, T=30, seed=1)
-    b = mc_dropout_predict(net, X, T=30, seed=1, tau=4.0)
+    a = mc_dropout_predict(net, X, T=30, rng=1)
+    b = mc_dropout_predict(net, X, T=30, rng=1, tau=4.0)
     np.testing.assert_allclose(b.var - a.var, 0.25)
     np.testing.assert_allclose(a.mean, a.samples.mean(0))
-    c = mc_dropout_predict(net, X, T=30, seed=1, noise_var=0.25)
+    c = mc_dropout_predict(net, X, T=30, rng=1, noise_var=0.25)
     np.testing.assert_allclose(c.var, b.var)
     with pytest.raises(ValueError, match="tau must be > 0"):
         mc_dropout_predict(net, X, tau=0.0)
@@ -112,7 +112,7 @@ def test_model_precision_hand_value_and_errors():
 def test_mc_dropout_probs_are_distributions():
     torch.manual_seed(0)
     clf = DropoutMLP(4, 3, (8,), p=0.5)
-    ps = mc_dropout_probs(clf, np.random.default_rng(0).normal(size=(5, 4)), T=7, seed=0)
+    ps = mc_dropout_probs(clf, np.random.default_rng(0).normal(size=(5, 4)), T=7, rng=0)
     assert ps.shape == (7, 5, 3)
     np.testing.assert_allclose(ps.sum(-1), 1.0, atol=1e-6)
 

@@ -17,7 +17,7 @@ __all__ = ["Digits", "load_digits"]
 class Digits:
     """The digits split into train/validation/test parts.
 
-    ``X_*`` are float32 arrays of shape (n, 64) with pixel values in [0, 1];
+    ``X_*`` are float64 arrays of shape (n, 64) with pixel values in [0, 1];
     ``y_*`` are int64 class labels 0-9.
     """
 
@@ -37,7 +37,7 @@ class Digits:
         return X.reshape(-1, 8, 8)
 
     def as_tensors(self):
-        """The same six arrays as torch tensors (X float32, y int64), in the same order."""
+        """The same six arrays as torch tensors (X float64, y int64), in the same order."""
         import torch
 
         return tuple(torch.from_numpy(np.ascontiguousarray(a)) for a in
@@ -56,7 +56,7 @@ def load_digits(split_seed: int = 0) -> Digits:
     if isinstance(split_seed, bool) or not isinstance(split_seed, (int, np.integer)) or split_seed < 0:
         raise ValueError(f"split_seed must be a non-negative integer, got {split_seed!r}")
     bunch = sklearn_digits()
-    X = (bunch.data / 16.0).astype(np.float32)
+    X = (bunch.data / 16.0).astype(np.float64)
     y = bunch.target.astype(np.int64)
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=360, stratify=y, random_state=split_seed)
     X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=359, stratify=y_rest,

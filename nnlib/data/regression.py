@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._random import as_generator
+
 from .._checks import check_finite, check_non_negative, check_positive_int
 
 __all__ = ["xsinx", "make_xsinx", "Standardizer", "CO2Data", "load_co2"]
@@ -60,7 +62,7 @@ def _subtract(intervals, gaps):
 
 
 def make_xsinx(n: int = 20, *, clusters=((-5.0, 5.0),), gaps=(), noise_std: float = 0.0,
-               seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+               rng=0) -> tuple[np.ndarray, np.ndarray]:
     """Noisy samples of :math:`y = x \\sin x + \\varepsilon`, :math:`\\varepsilon \\sim \\mathcal N(0, \\sigma^2)`.
 
     The inputs are drawn uniformly on the union of ``clusters`` minus the ``gaps`` (each
@@ -78,8 +80,9 @@ def make_xsinx(n: int = 20, *, clusters=((-5.0, 5.0),), gaps=(), noise_std: floa
         Intervals removed from the clusters.
     noise_std : float
         Standard deviation sigma of the Gaussian observation noise (>= 0).
-    seed : int
-        Seed of the numpy Generator; the same seed gives the same data.
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``): an int seeds
+        a fresh Generator, so the same int gives the same data.
 
     Returns
     -------
@@ -91,7 +94,7 @@ def make_xsinx(n: int = 20, *, clusters=((-5.0, 5.0),), gaps=(), noise_std: floa
     pieces = _subtract(_intervals("clusters", clusters), _intervals("gaps", gaps))
     if not pieces:
         raise ValueError(f"the gaps {list(gaps)} remove every cluster {list(clusters)}; no data left")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(rng)
     lengths = np.array([hi - lo for lo, hi in pieces])
     # inverse-CDF sampling of the uniform distribution on the union of pieces
     u = rng.uniform(0.0, lengths.sum(), size=n)

@@ -6,15 +6,17 @@
 * :func:`next_number_sequences` -- short arithmetic or periodic number sequences with
   the next number as the target at every step ("0, 2, 4, 6 -> 8").
 
-Every generator is seeded by an explicit ``seed`` argument and returns numpy arrays
+Every generator is seeded by an explicit ``rng`` argument and returns numpy arrays
 in the *batch-first* layout used throughout the book: inputs of shape
-``(n, time, features)`` as ``float32``, class labels as ``int64``. Nothing here imports
+``(n, time, features)`` as ``float64``, class labels as ``int64``. Nothing here imports
 torch.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .._random import as_generator
 
 from .._checks import check_choice, check_non_negative, check_positive_int
 
@@ -30,7 +32,7 @@ def _check_int_at_least(name: str, value, low: int) -> int:
     return int(value)
 
 
-def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0, seed: int = 0):
+def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0, rng=0):
     """The delayed-recall memory task: remember a token across ``delay`` noisy steps.
 
     Each sequence has ``delay + 1`` time steps and ``n_tokens + 1`` input channels.
@@ -54,12 +56,13 @@ def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0,
         Number of distinct tokens (classes), >= 2.
     noise : float
         Standard deviation of the distractor noise (>= 0).
-    seed : int
-        Seed of the random generator; the same arguments give the same arrays.
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``): an int seeds
+        a fresh Generator, so the same int gives the same data.
 
     Returns
     -------
-    X : ndarray of float32, shape (n, delay + 1, n_tokens + 1)
+    X : ndarray of float64, shape (n, delay + 1, n_tokens + 1)
     y : ndarray of int64, shape (n,)
         The token of each sequence, in ``0, ..., n_tokens - 1``.
     """
@@ -67,13 +70,13 @@ def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0,
     delay = check_positive_int("delay", delay)
     n_tokens = _check_int_at_least("n_tokens", n_tokens, 2)
     noise = check_non_negative("noise", noise)
-    rng = np.random.default_rng(seed)
+    rng = as_generator(rng)
     y = rng.integers(0, n_tokens, size=n)
     X = np.zeros((n, delay + 1, n_tokens + 1))
     X[np.arange(n), 0, y] = 1.0
     X[:, 0, n_tokens] = 1.0
     X[:, 1:, :n_tokens] = noise * rng.standard_normal((n, delay, n_tokens))
-    return X.astype(np.float32), y.astype(np.int64)
+    return X.astype(np.float64), y.astype(np.int64)
 
 
 def _arithmetic(rng, n: int, length: int, scale: float) -> np.ndarray:
@@ -92,7 +95,7 @@ def _periodic(rng, n: int, length: int, scale: float, max_period: int) -> np.nda
 
 
 def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_period: int = 4,
-                          scale: float = 1.0, seed: int = 0):
+                          scale: float = 1.0, rng=0):
     """Simple number sequences with the next number as the target at every step.
 
     Two families, drawn at random per sequence when ``kind="mixed"``:
@@ -114,14 +117,15 @@ def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_perio
         Longest period of the periodic family (>= 2).
     scale : float
         All numbers are multiplied by ``scale`` (> 0).
-    seed : int
-        Seed of the random generator.
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``): an int seeds
+        a fresh Generator, so the same int gives the same data.
 
     Returns
     -------
-    X : ndarray of float32, shape (n, length, 1)
+    X : ndarray of float64, shape (n, length, 1)
         The numbers :math:`s_0, ..., s_{length-1}`.
-    Y : ndarray of float32, shape (n, length, 1)
+    Y : ndarray of float64, shape (n, length, 1)
         The targets :math:`s_1, ..., s_{length}`: ``Y[:, k]`` is the number after ``X[:, k]``.
     """
     n = check_positive_int("n", n)
@@ -130,7 +134,7 @@ def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_perio
     max_period = _check_int_at_least("max_period", max_period, 2)
     if not np.isfinite(scale) or scale <= 0:
         raise ValueError(f"scale must be > 0, got {scale!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(rng)
     if kind == "arithmetic":
         S = _arithmetic(rng, n, length, scale)
     elif kind == "periodic":
@@ -139,5 +143,5 @@ def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_perio
         is_periodic = rng.random(n) < 0.5
         S = _arithmetic(rng, n, length, scale)
         S[is_periodic] = _periodic(rng, int(is_periodic.sum()), length, scale, max_period)
-    S = S.astype(np.float32)
+    S = S.astype(np.float64)
     return S[:, :-1, None], S[:, 1:, None]

@@ -10,15 +10,17 @@
 * :func:`train_val_test_split` -- a seeded random split into three parts.
 * :func:`to_tensor_dataset` -- wrap arrays as a ``torch.utils.data.TensorDataset``.
 
-Every generator is seeded by an explicit ``seed`` argument and returns numpy arrays:
-inputs as ``float32`` of shape ``(n, d)``, class labels as ``int64`` of shape ``(n,)``
-and regression targets as ``float32`` of shape ``(n, 1)``. Nothing here imports torch
+Every generator is seeded by an explicit ``rng`` argument and returns numpy arrays:
+inputs as ``float64`` of shape ``(n, d)``, class labels as ``int64`` of shape ``(n,)``
+and regression targets as ``float64`` of shape ``(n, 1)``. Nothing here imports torch
 at module level (only :func:`to_tensor_dataset` needs it).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .._random import as_generator
 
 from .._checks import check_non_negative, check_positive_int
 
@@ -38,9 +40,9 @@ def xor():
 
     Returns
     -------
-    X : ndarray, shape (4, 2), float32
+    X : ndarray, shape (4, 2), float64
         The inputs ``[[0, 0], [0, 1], [1, 0], [1, 1]]``.
-    y : ndarray, shape (4,), float32
+    y : ndarray, shape (4,), float64
         The targets ``x1 XOR x2 = [0, 1, 1, 0]`` (floats, ready for a squared or a
         binary cross-entropy loss; ``y.astype(np.int64)`` gives class labels).
 
@@ -49,12 +51,12 @@ def xor():
     Chapter 02 shows that least squares with a linear model gives ``w = 0, b = 1/2``
     on these four points, while a two-unit ReLU network represents XOR exactly.
     """
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
-    y = np.array([0, 1, 1, 0], dtype=np.float32)
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    y = np.array([0, 1, 1, 0], dtype=np.float64)
     return X, y
 
 
-def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, seed=0, *, return_prototypes=False):
+def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, rng=0, *, return_prototypes=False):
     """Noisy copies of random prototype vectors: a ``dim``-D classification task.
 
     One prototype vector :math:`a_k \\in \\mathbb{R}^{dim}` is drawn per class,
@@ -75,17 +77,18 @@ def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, seed=0, *, return_protot
         Dimension of the input vectors (>= 1).
     noise : float
         Standard deviation of the Gaussian noise (>= 0).
-    seed : int
-        Seed of the random generator (prototypes, classes and noise).
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``): an int seeds
+        a fresh Generator, so the same int gives the same data.
     return_prototypes : bool
         Also return the prototype matrix.
 
     Returns
     -------
-    X : ndarray, shape (n, dim), float32
+    X : ndarray, shape (n, dim), float64
     y : ndarray, shape (n,), int64
         Class labels in ``0 .. n_classes - 1``.
-    prototypes : ndarray, shape (n_classes, dim), float32
+    prototypes : ndarray, shape (n_classes, dim), float64
         Only when ``return_prototypes`` is true.
     """
     n = check_positive_int("n", n)
@@ -94,17 +97,17 @@ def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, seed=0, *, return_protot
         raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
     dim = check_positive_int("dim", dim)
     noise = check_non_negative("noise", noise)
-    rng = np.random.default_rng(seed)
+    rng = as_generator(rng)
     prototypes = rng.uniform(-0.5, 2.5, size=(n_classes, dim))
     y = rng.integers(n_classes, size=n)
     X = prototypes[y] + noise * rng.standard_normal((n, dim))
-    out = (X.astype(np.float32), y.astype(np.int64))
+    out = (X.astype(np.float64), y.astype(np.int64))
     if return_prototypes:
-        out = out + (prototypes.astype(np.float32),)
+        out = out + (prototypes.astype(np.float64),)
     return out
 
 
-def spirals(n_per_class=100, n_classes=2, noise=0.1, seed=0, *, turns=1.0):
+def spirals(n_per_class=100, n_classes=2, noise=0.1, rng=0, *, turns=1.0):
     """Interleaved 2-D spirals, one arm per class.
 
     Arm :math:`k` consists of the points at radius :math:`r \\in [0.1, 1]` (evenly
@@ -121,14 +124,15 @@ def spirals(n_per_class=100, n_classes=2, noise=0.1, seed=0, *, turns=1.0):
         Number of arms / classes (>= 2).
     noise : float
         Standard deviation of the positional noise (>= 0), in units of the outer radius.
-    seed : int
-        Seed of the random generator.
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``): an int seeds
+        a fresh Generator, so the same int gives the same data.
     turns : float
         How many full turns each arm makes (> 0).
 
     Returns
     -------
-    X : ndarray, shape (n_classes * n_per_class, 2), float32
+    X : ndarray, shape (n_classes * n_per_class, 2), float64
     y : ndarray, shape (n_classes * n_per_class,), int64
     """
     n_per_class = check_positive_int("n_per_class", n_per_class)
@@ -139,13 +143,13 @@ def spirals(n_per_class=100, n_classes=2, noise=0.1, seed=0, *, turns=1.0):
     turns = float(turns)
     if not np.isfinite(turns) or turns <= 0:
         raise ValueError(f"turns must be > 0, got {turns!r}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(rng)
     r = np.tile(np.linspace(0.1, 1.0, n_per_class), n_classes)
     y = np.repeat(np.arange(n_classes), n_per_class)
     phi = 2 * np.pi * y / n_classes + 2 * np.pi * turns * r
     X = np.stack([r * np.cos(phi), r * np.sin(phi)], axis=1)
     X = X + noise * rng.standard_normal(X.shape)
-    return X.astype(np.float32), y.astype(np.int64)
+    return X.astype(np.float64), y.astype(np.int64)
 
 
 def dose_response_mean(x):
@@ -160,7 +164,7 @@ def dose_response_mean(x):
     return 1.2 - 0.7 * x + 0.3 * np.sin(2 * np.pi * x)
 
 
-def dose_response(n=8, noise=0.1, seed=0, *, x_range=(0.0, 1.0)):
+def dose_response(n=8, noise=0.1, rng=0, *, x_range=(0.0, 1.0)):
     """A tiny noisy 1-D regression set: blood-sugar level against drug dose.
 
     Doses are drawn uniformly in ``x_range``, responses are
@@ -170,7 +174,7 @@ def dose_response(n=8, noise=0.1, seed=0, *, x_range=(0.0, 1.0)):
 
     With a handful of points (the default 8) a large network fits the training
     points exactly and wiggles between them: the overfitting example of chapter 05.
-    Call again with a different ``seed`` and a large ``n`` for a test set from the
+    Call again with a different ``rng`` and a large ``n`` for a test set from the
     same distribution.
 
     Parameters
@@ -179,25 +183,26 @@ def dose_response(n=8, noise=0.1, seed=0, *, x_range=(0.0, 1.0)):
         Number of samples (>= 1).
     noise : float
         Standard deviation of the response noise (>= 0).
-    seed : int
-        Seed of the random generator.
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``): an int seeds
+        a fresh Generator, so the same int gives the same data.
     x_range : tuple of two floats
         ``(low, high)`` with ``low < high``: the interval of doses.
 
     Returns
     -------
-    x : ndarray, shape (n, 1), float32
+    x : ndarray, shape (n, 1), float64
         Doses, sorted in increasing order.
-    t : ndarray, shape (n, 1), float32
+    t : ndarray, shape (n, 1), float64
         Responses.
     """
     n = check_positive_int("n", n)
     noise = check_non_negative("noise", noise)
     low, high = _check_range("x_range", x_range)
-    rng = np.random.default_rng(seed)
+    rng = as_generator(rng)
     x = np.sort(rng.uniform(low, high, size=n))
     t = dose_response_mean(x) + noise * rng.standard_normal(n)
-    return x[:, None].astype(np.float32), t[:, None].astype(np.float32)
+    return x[:, None].astype(np.float64), t[:, None].astype(np.float64)
 
 
 def _check_range(name, value):
@@ -224,10 +229,10 @@ def _check_xy(X, y):
     return X, y
 
 
-def train_val_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed=0):
+def train_val_test_split(X, y, fractions=(0.6, 0.2, 0.2), rng=0):
     """Split a dataset at random into training, validation and test parts.
 
-    The samples are shuffled with ``np.random.default_rng(seed)``; the first
+    The samples are shuffled with ``as_generator(rng)``; the first
     ``round(f_train n)`` go to training, the next ``round(f_val n)`` to validation
     and the rest to testing, so the three parts are disjoint and cover the data.
 
@@ -238,8 +243,9 @@ def train_val_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed=0):
     fractions : tuple of three floats
         ``(f_train, f_val, f_test)``, each in ``[0, 1]``, summing to 1, with a
         training part of at least one sample.
-    seed : int
-        Seed of the shuffle.
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``): an int seeds
+        a fresh Generator, so the same int gives the same data.
 
     Returns
     -------
@@ -263,7 +269,7 @@ def train_val_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed=0):
             f"the training part would be empty: fractions[0]={f[0]} of n={n} samples; "
             "use more data or a larger training fraction"
         )
-    perm = np.random.default_rng(seed).permutation(n)
+    perm = as_generator(rng).permutation(n)
     parts = np.split(perm, [n_train, n_train + n_val])
     return tuple((X[idx], y[idx]) for idx in parts)
 
@@ -271,7 +277,7 @@ def train_val_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed=0):
 def to_tensor_dataset(X, y):
     """Wrap numpy arrays as a ``torch.utils.data.TensorDataset``.
 
-    Floating-point arrays become ``float32`` tensors; integer targets (class labels)
+    Floating-point arrays become ``float64`` tensors; integer targets (class labels)
     become ``int64`` tensors, as ``torch.nn.CrossEntropyLoss`` expects.
 
     Parameters
@@ -293,7 +299,7 @@ def to_tensor_dataset(X, y):
         if np.issubdtype(a.dtype, np.integer) or a.dtype == bool:
             return torch.as_tensor(a.astype(np.int64))
         if np.issubdtype(a.dtype, np.floating):
-            return torch.as_tensor(np.ascontiguousarray(a, dtype=np.float32))
+            return torch.as_tensor(np.ascontiguousarray(a, dtype=np.float64))
         raise TypeError(f"arrays must have a numeric dtype (integer or floating), got {a.dtype}")
 
     return TensorDataset(as_tensor(X), as_tensor(y))
