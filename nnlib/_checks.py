@@ -1,14 +1,33 @@
 """Input validation shared by every nnlib module.
 
 One helper per kind of check, so that every error message in the library has the
-same shape: what was wrong, the value received, and the allowed values.
+same shape: the parameter's name, what is allowed, and the value received.
+
+Conversion is strict: numbers and arrays are converted once, here, and ``None``,
+strings, complex and object input are refused with a ``TypeError`` naming the
+parameter (numpy would otherwise turn ``None`` into NaN, ``"1.5"`` into 1.5 and drop
+an imaginary part with only a warning).
+
+Work limits: a call that would allocate more than :data:`MAX_ELEMENTS` array entries
+or loop more than :data:`MAX_STEPS` times is refused *before* any work starts, with a
+``ValueError`` that says how much was asked for. The limits are module attributes;
+raise them (``nnlib._checks.MAX_STEPS = 10**9``) to allow bigger runs deliberately.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+#: largest number of array entries one call may allocate (float64: 8 bytes each, so 800 MB)
+MAX_ELEMENTS = 100_000_000
+#: largest number of loop iterations (time steps, samples, sweeps, frames) one call may run
+MAX_STEPS = 10_000_000
+
 __all__ = [
+    "MAX_ELEMENTS",
+    "MAX_STEPS",
+    "as_float_array",
+    "check_budget",
     "check_finite",
     "check_positive",
     "check_non_negative",
@@ -20,17 +39,57 @@ __all__ = [
 ]
 
 
+def _kind(value) -> str:
+    return f"{type(value).__name__} {value!r}" if np.ndim(value) == 0 else type(value).__name__
+
+
+def as_float_array(name: str, value, *, dtype=float) -> np.ndarray:
+    """Convert ``value`` (a real number, array or nested list) to a float array, strictly.
+
+    Raises ``TypeError`` naming ``name`` for None, strings, complex numbers and object
+    arrays (anything numpy could only convert by guessing). NaN and inf pass through.
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a real number or array, got {_kind(value)}")
+    if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    try:
+        raw = np.asarray(value)
+    except ValueError as exc:  # ragged nested lists
+        raise TypeError(f"{name} must be a real number or rectangular array, got {type(value).__name__}: {exc}") from None
+    if raw.dtype.kind in "OUSV" or raw.dtype.kind == "c":
+        what = "complex" if raw.dtype.kind == "c" else f"dtype {raw.dtype}"
+        raise TypeError(f"{name} must be real numbers (int, float or bool), got {what} input")
+    return raw.astype(dtype, copy=False)
+
+
+def check_budget(name: str, amount, limit_name: str = "MAX_STEPS", unit: str = "steps", hint: str = "") -> int:
+    """Refuse work above a documented limit before it starts (see the module docstring)."""
+    limit = globals()[limit_name]
+    if amount > limit:
+        raise ValueError(f"{name} asks for {amount:.3g} {unit}, above the limit of {limit:.3g} "
+                         f"(nnlib._checks.{limit_name}; raise it to allow this deliberately){hint}")
+    return int(amount)
+
+
 def check_finite(name: str, value) -> np.ndarray:
     """Return ``value`` as a float array, raising ``ValueError`` if any entry is NaN or infinite."""
-    arr = np.asarray(value, dtype=float)
+    arr = as_float_array(name, value)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or inf), got {value!r}")
     return arr
 
 
+def _scalar(name: str, value) -> float:
+    arr = check_finite(name, value)
+    if arr.ndim != 0:
+        raise TypeError(f"{name} must be a single number, got an array of shape {arr.shape}")
+    return float(arr)
+
+
 def check_positive(name: str, value) -> float:
     """Return ``value`` as a float, raising ``ValueError`` unless it is finite and > 0."""
-    v = float(check_finite(name, value))
+    v = _scalar(name, value)
     if v <= 0:
         raise ValueError(f"{name} must be > 0, got {value!r}")
     return v
@@ -38,7 +97,7 @@ def check_positive(name: str, value) -> float:
 
 def check_non_negative(name: str, value) -> float:
     """Return ``value`` as a float, raising ``ValueError`` unless it is finite and >= 0."""
-    v = float(check_finite(name, value))
+    v = _scalar(name, value)
     if v < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
     return v
@@ -49,7 +108,7 @@ def check_in_range(name: str, value, low, high, *, low_inclusive=True, high_incl
 
     The message spells the interval with brackets, e.g. ``[0, 1)``.
     """
-    v = float(check_finite(name, value))
+    v = _scalar(name, value)
     ok_low = v >= low if low_inclusive else v > low
     ok_high = v <= high if high_inclusive else v < high
     if not (ok_low and ok_high):
@@ -65,7 +124,7 @@ def check_probability(name: str, value) -> float:
 
 def check_choice(name: str, value, choices) -> object:
     """Return ``value`` if it is one of ``choices``, else raise ``ValueError`` listing them."""
-    if value not in choices:
+    if not isinstance(value, (str, int, float, bool, type(None))) or value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
     return value

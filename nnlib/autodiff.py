@@ -27,6 +27,16 @@ __all__ = [
 ]
 
 
+def _real(name, value):
+    """Refuse input that numpy would convert by guessing: None, strings, complex, objects."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a real number or array, got {type(value).__name__} {value!r}")
+    arr = np.asarray(value)
+    if arr.dtype.kind in "cOUSV":
+        raise TypeError(f"{name} must be real numbers, got {'complex' if arr.dtype.kind == 'c' else arr.dtype} input")
+    return arr
+
+
 def _unbroadcast(g, shape):
     """Sum ``g`` down to ``shape``: the adjoint of numpy broadcasting (chapter 04).
 
@@ -98,6 +108,12 @@ def _spread(g, shape, axis, keepdims):
     return np.broadcast_to(g, shape).copy()
 
 
+def _power_base_grad(a, p):
+    """d/da a^p = p a^(p-1), taken as 0 where p = 0 (a^0 = 1 is constant, even at a = 0, as in torch)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.asarray(p) == 0, 0.0, p * a ** (p - 1)).astype(a.dtype, copy=False)
+
+
 def _is_basic_index(idx):
     """True for integers, slices, ``...`` and ``None`` (indexing that never repeats an entry)."""
     items = idx if isinstance(idx, tuple) else (idx,)
@@ -131,7 +147,7 @@ class Var:
 
     def __init__(self, val, parents=(), backward=None, op=""):
         if not parents:
-            val = np.array(val)  # a leaf owns a copy of its value
+            val = np.array(_real("Var value", val))  # a leaf owns a copy of its value
         elif type(val) is not np.ndarray:
             val = np.asarray(val)
         if val.dtype.kind != "f":
@@ -202,7 +218,7 @@ class Var:
                     f"gradient of that shape, e.g. backward(np.ones({self.val.shape}))")
             grad = np.ones_like(self.val)
         else:
-            grad = np.asarray(grad, dtype=self.val.dtype)
+            grad = np.array(_real("backward seed gradient", grad), dtype=self.val.dtype)  # a copy: never aliased
             if grad.shape != self.val.shape:
                 raise ValueError(f"backward: seed gradient has shape {grad.shape} but the output "
                                  f"has shape {self.val.shape}")
@@ -214,6 +230,7 @@ class Var:
         for node in reversed(order):
             if node._parents and node.grad is not None:
                 for parent, g in zip(node._parents, node._backward(node.grad)):
+                    g = np.asarray(g, dtype=parent.val.dtype)  # a float32 leaf gets a float32 gradient
                     parent.grad = g if parent.grad is None else parent.grad + g
 
     def zero_grad(self):
@@ -289,13 +306,14 @@ class Var:
 
             def backward(g):
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    log_a = np.log(a)
-                return (_unbroadcast(g * b * a ** (b - 1), a.shape),
-                        _unbroadcast(g * out * log_a, b.shape))
+                    # at a = 0 with b >= 0, a^b log a -> 0 (the limit; torch agrees)
+                    d_b = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+                return (_unbroadcast(g * _power_base_grad(a, b), a.shape),
+                        _unbroadcast(g * d_b, b.shape))
             return Var(out, (self, other), backward, "**")
         p = self._const(other)
         out = _broadcast("power", np.power, a, p)
-        return Var(out, (self,), lambda g: (_unbroadcast(g * p * a ** (p - 1), a.shape),), "**")
+        return Var(out, (self,), lambda g: (_unbroadcast(g * _power_base_grad(a, p), a.shape),), "**")
 
     def __rpow__(self, other):  # c ** self, d/da c^a = c^a log c (needs c > 0)
         a, c = self.val, self._const(other)

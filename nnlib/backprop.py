@@ -260,6 +260,8 @@ def bce_with_logits(z, t, reduction: str = "sum"):
     t = np.asarray(t, dtype=float)
     if z.shape != t.shape:
         raise ValueError(f"bce_with_logits: z has shape {z.shape} but t has shape {t.shape}")
+    if np.any((t < 0) | (t > 1)):
+        raise ValueError(f"bce_with_logits: targets t must lie in [0, 1], got values in [{t.min()}, {t.max()}]")
     total = float(np.sum(np.logaddexp(0.0, z) - t * z))
     return _reduce(total, _sigmoid(z) - t, max(len(z), 1), reduction)
 

@@ -172,6 +172,8 @@ def half_sse(Y, targets, weights=None):
     zero weight leaves a step out of the loss. Returns ``(E, dY)``.
     """
     Y, targets = np.asarray(Y, dtype=float), np.asarray(targets, dtype=float)
+    if Y.ndim != 3:
+        raise ValueError(f"half_sse: outputs must have shape (batch, time, outputs), got shape {Y.shape}")
     if Y.shape != targets.shape:
         raise ValueError(f"half_sse: outputs {Y.shape} and targets {targets.shape} must have the same shape")
     alpha = np.ones(Y.shape[1]) if weights is None else np.asarray(weights, dtype=float)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._random import as_generator
-from ._checks import check_positive_int
+from ._checks import as_float_array, check_budget, check_positive_int
 
 __all__ = [
     "conv_output_size",
@@ -94,7 +94,7 @@ def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
 
 # ------------------------------------------------------------ single-channel 1-D/2-D
 def _as_array(name: str, x, ndim: int) -> np.ndarray:
-    arr = np.asarray(x, dtype=float)
+    arr = as_float_array(name, x)
     if arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
     return arr
@@ -166,8 +166,8 @@ def convolve2d(x, w, padding=0, stride=1) -> np.ndarray:
 
 # ------------------------------------------------------------ multi-channel layer
 def _check_layer_inputs(x, w, b, padding, stride):
-    x = np.asarray(x, dtype=float)
-    w = np.asarray(w, dtype=float)
+    x = as_float_array("x", x)
+    w = as_float_array("w", w)
     if x.ndim != 4:
         raise ValueError(f"conv2d input must have shape (N, C, H, W), got shape {x.shape}")
     if w.ndim != 4:
@@ -176,13 +176,15 @@ def _check_layer_inputs(x, w, b, padding, stride):
         raise ValueError(f"conv2d: input has {x.shape[1]} channels (shape {x.shape}) but the weight "
                          f"expects {w.shape[1]} (shape {w.shape})")
     if b is not None:
-        b = np.asarray(b, dtype=float)
+        b = as_float_array("b", b)
         if b.shape != (w.shape[0],):
             raise ValueError(f"conv2d bias must have shape ({w.shape[0]},) for weight of shape "
                              f"{w.shape}, got shape {b.shape}")
     ph, pw = _pair("padding", padding, _check_padding)
     sh, sw = _pair("stride", stride, _check_stride)
     H, W = x.shape[2] + 2 * ph, x.shape[3] + 2 * pw
+    check_budget("conv2d padded input (N x C x H x W)", x.shape[0] * x.shape[1] * H * W,
+                 "MAX_ELEMENTS", "entries", "; lower padding")
     if w.shape[2] > H or w.shape[3] > W:
         raise ValueError(f"conv2d: kernel {w.shape[2:]} (weight shape {w.shape}) is larger than the "
                          f"padded input {(H, W)} (input shape {x.shape}, padding {(ph, pw)})")

@@ -114,6 +114,10 @@ def check_grad(f, x, analytic_grad, eps: float = 1e-6) -> float:
     n = numerical_grad(f, x, eps)
     if x.size == 0:
         return 0.0
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
+        which = "analytic_grad" if not np.all(np.isfinite(a)) else "f (its finite differences)"
+        raise ValueError(f"check_grad: {which} is not finite (NaN or inf) at x; a gradient check "
+                         "needs finite values, so no error can be reported")
     big = np.maximum(np.abs(a), np.abs(n))
     floor = max(1e-3 * float(big.max()), 1e-8)
     return float(np.max(np.abs(a - n) / np.maximum(big, floor)))

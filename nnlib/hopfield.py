@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._random import as_generator
-from ._checks import check_choice, check_in_range, check_positive_int
+from ._checks import as_float_array, check_budget, check_choice, check_in_range, check_positive_int
 
 __all__ = ["Hopfield", "RecallResult", "hamming", "flip_bits", "to_bipolar",
            "StorageTest", "storage_test", "recall_fraction"]
@@ -28,7 +28,7 @@ _TIE_RTOL = 1e-9
 # ----------------------------------------------------------------------------- helpers
 def _bipolar(name: str, x) -> np.ndarray:
     """Return ``x`` as a float64 array, raising ValueError unless every entry is -1 or +1."""
-    arr = np.asarray(x)
+    arr = np.asarray(as_float_array(name, x)) if np.asarray(x).dtype != bool else np.asarray(x)
     numeric = arr.dtype != bool and np.issubdtype(arr.dtype, np.number)
     bad = ~((arr == 1) | (arr == -1)) if numeric else np.ones(arr.shape, dtype=bool)
     if bad.any():
@@ -249,6 +249,7 @@ class Hopfield:
 
     def __init__(self, n: int):
         self.n = check_positive_int("n", n)
+        check_budget("n * n (weight matrix)", self.n ** 2, "MAX_ELEMENTS", "weights")
         self.W = np.zeros((self.n, self.n))
         self.b = np.zeros(self.n)
         self.patterns = None
@@ -259,7 +260,7 @@ class Hopfield:
 
     # -- input checks
     def _states(self, name: str, x) -> np.ndarray:
-        arr = np.asarray(x)
+        arr = np.asarray(x) if np.asarray(x).dtype == bool else as_float_array(name, x)
         if arr.ndim not in (1, 2) or arr.shape[-1] != self.n:
             raise ValueError(f"{name} must have shape ({self.n},) or (B, {self.n}) for a network of "
                              f"n={self.n} neurons, got shape {arr.shape}")
@@ -272,7 +273,7 @@ class Hopfield:
 
     @W.setter
     def W(self, value):
-        W = np.array(value, dtype=float)
+        W = np.array(as_float_array("W", value))
         if W.shape != (self.n, self.n) or not np.all(np.isfinite(W)):
             raise ValueError(f"W must be a finite array of shape ({self.n}, {self.n}), got shape {W.shape}")
         if not np.allclose(W, W.T):
@@ -286,7 +287,7 @@ class Hopfield:
 
     @b.setter
     def b(self, value):
-        b = np.array(value, dtype=float)
+        b = np.array(as_float_array("b", value))
         if b.shape != (self.n,) or not np.all(np.isfinite(b)):
             raise ValueError(f"b must be a finite array of shape ({self.n},), got shape {b.shape}")
         self._b = b

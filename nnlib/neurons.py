@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlib._checks import check_finite, check_non_negative, check_positive
+from nnlib._checks import check_budget, check_finite, check_non_negative, check_positive
 
 __all__ = [
     "HH_PARAMS",
@@ -54,7 +54,7 @@ def _steps(duration: float, dt: float) -> int:
     dt = check_positive("dt", dt)
     if dt > duration:
         raise ValueError(f"dt must be <= duration, got dt={dt!r} and duration={duration!r}")
-    return int(round(duration / dt))
+    return check_budget("duration / dt", int(round(duration / dt)), "MAX_STEPS", "time steps")
 
 
 def _population_input(name: str, value, steps: int) -> tuple[np.ndarray, bool]:
@@ -207,6 +207,8 @@ def simulate_hh(I_ext, duration, dt=0.01, *, V0=-65.0, threshold=0.0, record_gat
     gates = {g: np.full(N, x_inf) for g, (x_inf, _) in hh_steady_state(V0).items()}
     threshold = float(check_finite("threshold", threshold))
 
+    check_budget("duration / dt x neurons (recorded voltages)", steps * N * (4 if record_gates else 1),
+                 "MAX_ELEMENTS", "recorded values")
     V_rec = np.empty((steps, N))
     rec = {g: (np.empty((steps, N)) if record_gates else None) for g in gates}
     ids, times = [], []
@@ -345,6 +347,13 @@ def simulate_lif(v_in, duration, dt=1e-4, tau_m=0.02, tau_ref=0.002, v_th=1.0, *
     if np.any(v >= v_th):
         raise ValueError(f"v0 must be < v_th={v_th!r}, got max {v.max()!r}")
 
+    if record_v:
+        check_budget("record_v (steps x neurons)", steps * N, "MAX_ELEMENTS", "recorded values")
+    u_max = float(np.max(drive))
+    if u_max > v_th:  # shortest inter-spike interval: refractory period + climb from reset
+        isi = tau_ref + tau_m * np.log((u_max - v_reset) / (u_max - v_th))
+        check_budget("v_in (spikes per neuron at the largest input)", duration / max(isi, 1e-300),
+                     "MAX_STEPS", "spikes", "; or raise tau_ref, or lower v_in")
     ref = np.zeros(N)  # refractory time still to serve at the start of the step
     decay = np.exp(-dt / tau_m)
     v_rec = np.empty((steps, N)) if record_v else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._random import as_generator
-from ._checks import check_in_range, check_non_negative, check_positive_int
+from ._checks import check_in_range, check_non_negative, check_positive, check_positive_int
 from .autodiff import Var, _var
 
 __all__ = [
@@ -198,6 +198,8 @@ def binary_cross_entropy(prob, target):
     p = prob.val
     if np.any((p < 0) | (p > 1)):
         raise ValueError("binary_cross_entropy: probabilities must lie in [0, 1]")
+    if np.any((y < 0) | (y > 1)):
+        raise ValueError(f"binary_cross_entropy: target must lie in [0, 1], got values in [{y.min()}, {y.max()}]")
     with np.errstate(divide="ignore"):
         log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
     loss = -np.mean(y * log_p + (1 - y) * log_q)
@@ -350,7 +352,7 @@ class Adam(Optimizer):
         if len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
         self.betas = (check_in_range("beta1", betas[0], 0, 1), check_in_range("beta2", betas[1], 0, 1))
-        self.eps = check_non_negative("eps", eps)
+        self.eps = check_positive("eps", eps)  # eps = 0 divides by zero where a gradient vanishes
         self.weight_decay = check_non_negative("weight_decay", weight_decay)
         self.t = 0
         self._m = [np.zeros_like(p.val) for p in self.params]

@@ -117,7 +117,9 @@ def adam_trajectory(grad_fn: Callable, x0, lr: float = 1e-3, beta1: float = 0.9,
     beta1, beta2 : float
         Decay rates of the first and second moment averages, each in ``[0, 1)``.
     eps : float
-        Small constant ``>= 0`` added to the denominator.
+        Small constant ``>= 0`` added to the denominator. With ``eps = 0`` a coordinate
+        whose gradient has been exactly 0 so far takes no step (the limit of the update),
+        instead of 0/0.
     steps : int
         Number of updates (>= 1).
     bias_correction : bool
@@ -147,7 +149,8 @@ def adam_trajectory(grad_fn: Callable, x0, lr: float = 1e-3, beta1: float = 0.9,
                 m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
             else:
                 m_hat, v_hat = m, v
-            x = x - lr * m_hat / (np.sqrt(v_hat) + eps)
+            denom = np.sqrt(v_hat) + eps
+            x = x - lr * np.divide(m_hat, denom, out=np.zeros_like(m_hat), where=denom != 0)
             path[t] = x
     return path
 

@@ -14,6 +14,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._checks import as_float_array, check_positive, check_positive_int
+
 __all__ = [
     "BOOK_STYLE",
     "use_book_style",
@@ -77,7 +79,9 @@ def image_grid(images, labels=None, *, ncols: int = 10, cmap: str = "gray_r", si
     ncols : images per row
     size : inches per image
     """
-    images = np.asarray(images)
+    images = as_float_array("images", images)
+    ncols = check_positive_int("ncols", ncols)
+    size = check_positive("size", size)
     if images.ndim == 2:
         side = int(round(np.sqrt(images.shape[1])))
         if side * side != images.shape[1]:

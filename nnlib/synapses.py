@@ -11,7 +11,7 @@ entry ``k``, so that the train integrates (sums times ``dt``) to the number of s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import factorial
+from math import lgamma
 
 import numpy as np
 
@@ -41,9 +41,14 @@ def psc_filter(t, tau_s, n=0):
     tau_s = check_positive("tau_s", tau_s)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"n must be a non-negative integer, got {n!r}")
-    k = 1.0 / (factorial(int(n)) * tau_s ** (n + 1))
+    n = int(n)
     tp = np.maximum(t, 0.0)
-    return np.where(t >= 0, k * tp**n * np.exp(-tp / tau_s), 0.0)
+    # k t^n e^{-t/tau} evaluated in log space: n! and tau^(n+1) overflow for large n
+    log_h = -tp / tau_s - lgamma(n + 1) - (n + 1) * np.log(tau_s)
+    if n > 0:
+        with np.errstate(divide="ignore"):
+            log_h = log_h + n * np.log(tp)  # log 0 = -inf gives h(0) = 0
+    return np.where(t >= 0, np.exp(log_h), 0.0)
 
 
 def _grid_step(t) -> tuple[np.ndarray, float]:

@@ -30,6 +30,13 @@ def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
     ``outputs`` are logits: shape (n, classes) is scored by the arg-max, shape (n,) or
     (n, 1) by the sign (a single logit of a binary classifier, positive meaning class 1).
     """
+    if targets.is_floating_point():
+        if not bool((targets == targets.round()).all()):
+            raise ValueError("accuracy: targets must be class labels (whole numbers), got non-integer values")
+    elif targets.dtype == torch.bool or targets.is_complex():
+        raise TypeError(f"accuracy: targets must be integer class labels, got dtype {targets.dtype}")
+    if bool(torch.isnan(outputs).any()):
+        return float("nan")  # a NaN logit has no arg-max: the accuracy is undefined, not 0 or 1
     if outputs.ndim == 2 and outputs.shape[1] > 1:
         predicted = outputs.argmax(dim=1)
     else:
@@ -145,6 +152,11 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
         patience = check_positive_int("patience", patience)
         if val_data is None:
             raise ValueError("early stopping (patience) needs val_data to monitor")
+    owned = {id(p) for p in model.parameters()}
+    stepped = [p for group in optimizer.param_groups for p in group["params"]]
+    if owned and not any(id(p) in owned for p in stepped):
+        raise ValueError("fit: the optimizer holds none of this model's parameters (was it built for "
+                         "another model?); build it with optimizer(model.parameters(), ...)")
     train_set = _as_dataset(train_data, "train_data")
     val_set = None if val_data is None else _as_dataset(val_data, "val_data")
     metrics = metrics or {}

@@ -24,7 +24,7 @@ from torch import nn
 
 from ._random import torch_seed
 from . import seed as _seed
-from ._checks import check_in_range, check_non_negative, check_positive, check_positive_int
+from ._checks import as_float_array, check_budget, check_in_range, check_non_negative, check_positive, check_positive_int
 from .models.dropout import MCDropout
 
 __all__ = [
@@ -76,7 +76,11 @@ def _stack(outs) -> np.ndarray:
 def _as_input(model: nn.Module, x) -> torch.Tensor:
     param = next(model.parameters(), None)
     dtype = param.dtype if param is not None else torch.get_default_dtype()
-    return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=dtype)
+    if isinstance(x, torch.Tensor):
+        if x.is_complex():
+            raise TypeError(f"x must be a real tensor, got dtype {x.dtype}")
+        return x.to(dtype)
+    return torch.as_tensor(as_float_array("x", x), dtype=dtype)
 
 
 # --------------------------------------------------------------------------- MC dropout
@@ -160,6 +164,7 @@ def mc_samples(model: nn.Module, x, T: int = 100, *, rng: int | None = None,
     """
     T = check_positive_int("T (number of MC samples)", T)
     xt = _as_input(model, x)
+    check_budget("T (number of MC samples)", T * max(len(xt), 1), "MAX_STEPS", "forward passes x inputs")
     forked = torch.random.fork_rng(devices=[]) if rng is not None else contextlib.nullcontext()
     with forked, torch.no_grad(), mc_dropout_mode(model, shared_mask=shared_mask):
         if rng is not None:

@@ -11,13 +11,18 @@ HTML book with no kernel and no network, and in Jupyter.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
+from ._checks import check_positive_int
 from .plot import fig_to_png
 
-__all__ = ["FrameSlider", "frame_slider"]
+__all__ = ["FrameSlider", "frame_slider", "MAX_FRAMES"]
+
+#: most frames one slider may precompute (each is drawn and stored in the page)
+MAX_FRAMES = 400
 
 
 def _label(value) -> str:
@@ -95,19 +100,27 @@ def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
     for name, values in params.items():
         if isinstance(values, (str, bytes)) or len(values) == 0:
             raise ValueError(f"parameter {name!r} needs a non-empty sequence of values, got {values!r}")
-    if dpi <= 0 or max_bytes <= 0:
-        raise ValueError(f"dpi and max_bytes must be > 0, got dpi={dpi}, max_bytes={max_bytes}")
+    dpi = check_positive_int("dpi", dpi)
+    max_bytes = check_positive_int("max_bytes", max_bytes)
+    if not callable(draw):
+        raise TypeError(f"draw must be a function returning a matplotlib Figure, got {type(draw).__name__}")
     params = {name: list(values) for name, values in params.items()}
     names = list(params)
+    n_frames = math.prod(len(v) for v in params.values())
+    if n_frames > MAX_FRAMES:
+        raise ValueError(f"frame_slider would draw {n_frames} frames, more than MAX_FRAMES={MAX_FRAMES}; "
+                         "use fewer values per parameter")
 
     frames = []
     for combination in itertools.product(*params.values()):
         frames.append(fig_to_png(draw(**dict(zip(names, combination))), dpi=dpi))
         total = sum(len(f) for f in frames)
-        if total > max_bytes:
+        # refuse early: after the first frame the total is projected, after that it is counted
+        projected = total if len(frames) > 1 else total * n_frames / 2
+        if total > max_bytes or projected > max_bytes:
             raise ValueError(
-                f"frames exceed max_bytes={max_bytes} ({total} bytes after {len(frames)} of "
-                f"{len(list(itertools.product(*params.values())))} frames): use fewer values, a "
+                f"frames exceed max_bytes={max_bytes} ({total} bytes after {len(frames)} of {n_frames} "
+                f"frames, about {total / len(frames) * n_frames:.3g} in all): use fewer values, a "
                 "smaller figure or a lower dpi")
 
     images = [widgets.Image(value=f, format="png", layout=widgets.Layout(max_width="100%")) for f in frames]

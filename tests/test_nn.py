@@ -192,7 +192,7 @@ def test_optimisers_skip_parameters_without_gradient_and_keep_float32():
     (lambda p: nn.Adam(p, betas=(1.0, 0.999)), r"beta1 must be in \[0, 1\)"),
     (lambda p: nn.Adam(p, betas=(0.9, 1.5)), r"beta2 must be in \[0, 1\)"),
     (lambda p: nn.Adam(p, betas=(0.9,)), r"pair"),
-    (lambda p: nn.Adam(p, eps=-1.0), r"eps must be >= 0"),
+    (lambda p: nn.Adam(p, eps=0.0), r"eps must be > 0"),
     (lambda p: nn.Adam(p, lr=float("nan")), r"lr must be finite"),
     (lambda p: nn.SGD([], lr=0.1), r"empty parameter list"),
 ])

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._checks import check_choice, check_positive_int
+from ._inputs import as_model_input
 
 __all__ = ["Autoencoder", "digits_autoencoder", "train_digits_autoencoder"]
 
@@ -122,6 +123,7 @@ class Autoencoder(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code :math:`\\mathbf h_L = f(\\mathbf x)` of a batch ``x`` of shape (batch, sizes[0])."""
+        x = as_model_input(self, "x", x)
         self._check_input("encode input", x, self.sizes[0])
         h = x
         last = len(self.encoder) - 1

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from .._checks import check_positive_int
+from ._inputs import as_model_input
 
 __all__ = ["CNN"]
 
@@ -90,6 +91,7 @@ class CNN(nn.Module):
             self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, n_classes))
 
     def _as_images(self, x: torch.Tensor) -> torch.Tensor:
+        x = as_model_input(self, "x", x)
         size = math.prod(self.image_shape)
         if x.dim() == 2 and x.shape[1] == size:
             return x.reshape(len(x), *self.image_shape)

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from .._checks import check_choice, check_positive_int, check_probability
+from ._inputs import as_model_input
 
 __all__ = ["MCDropout", "DropoutMLP"]
 
@@ -118,6 +119,7 @@ class DropoutMLP(nn.Module):
         self.in_features = in_features
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = as_model_input(self, "x", x)
         if x.shape[-1] != self.in_features:
             raise ValueError(f"DropoutMLP expects inputs of shape (batch, {self.in_features}), "
                              f"got shape {tuple(x.shape)}")

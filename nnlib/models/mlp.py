@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from .._checks import check_choice, check_positive, check_positive_int, check_probability
+from ._inputs import as_model_input
 
 __all__ = ["MLP", "layer_grad_norms", "n_parameters", "ACTIVATIONS", "INITS"]
 
@@ -158,6 +159,7 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return the outputs (logits), shape ``(batch, sizes[-1])``."""
+        x = as_model_input(self, "x", x)
         if x.ndim != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(
                 f"MLP input must have shape (batch, {self.sizes[0]}), got {tuple(x.shape)}"

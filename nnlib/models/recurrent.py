@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from .._checks import check_choice, check_finite, check_positive_int
+from ._inputs import as_model_input
 
 __all__ = ["ElmanRNN", "LSTMCell", "LSTM", "SequenceModel", "LSTM_GATES", "TORCH_LSTM_GATES"]
 
@@ -38,6 +39,8 @@ _NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
 def _check_input(name: str, x: torch.Tensor, n_in: int) -> None:
     if x.ndim != 3 or x.shape[2] != n_in:
         raise ValueError(f"{name}: input must have shape (batch, time, {n_in}), got {tuple(x.shape)}")
+    if x.shape[1] < 1:
+        raise ValueError(f"{name}: input needs at least one time step, got shape {tuple(x.shape)}")
 
 
 def _check_state(name: str, s: torch.Tensor, batch: int, n_hidden: int) -> None:
@@ -124,6 +127,7 @@ class ElmanRNN(nn.Module):
         h : tensor (batch, T, n_hidden)
             The hidden states :math:`\\mathbf h_1, \\dots, \\mathbf h_T`.
         """
+        x = as_model_input(self, "x", x)
         _check_input("ElmanRNN", x, self.n_in)
         batch, T, _ = x.shape
         h = x.new_zeros(batch, self.n_hidden) if h0 is None else h0
@@ -253,6 +257,7 @@ class LSTM(nn.Module):
 
     def forward(self, x: torch.Tensor, state=None):
         """Run over ``x`` (batch, T, n_in); returns ``(h (batch, T, n_hidden), (h_T, c_T))``."""
+        x = as_model_input(self, "x", x)
         _check_input("LSTM", x, self.n_in)
         batch, T, _ = x.shape
         if state is None:

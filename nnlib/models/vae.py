@@ -30,6 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._checks import check_choice, check_non_negative, check_positive, check_positive_int
+from ._inputs import as_model_input
 
 __all__ = [
     "VAE",
@@ -139,6 +140,9 @@ def reconstruction_nll(x: torch.Tensor, decoded: torch.Tensor, likelihood: str =
         raise ValueError(f"reconstruction_nll: decoded has shape {tuple(decoded.shape)} but x has shape "
                          f"{tuple(x.shape)}; expected x of shape (n, D) and decoded (n, D) or (K, n, D)")
     if likelihood == "bernoulli":
+        if bool(((x < 0) | (x > 1)).any()):
+            raise ValueError("reconstruction_nll: a Bernoulli decoder needs data x in [0, 1], got values in "
+                             f"[{x.min().item():.4g}, {x.max().item():.4g}]; use likelihood='gaussian'")
         target = x.expand_as(decoded)
         return F.binary_cross_entropy_with_logits(decoded, target, reduction="none").sum(-1)
     s = check_positive("obs_std", obs_std)
@@ -259,6 +263,7 @@ class VAE(nn.Module):
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The parameters ``(mu, logvar)`` of :math:`q_\\phi(\\mathbf z \\mid \\mathbf x)`, each (batch, n_latent)."""
+        x = as_model_input(self, "x", x)
         self._check("encode input", x, self.n_in)
         h = self.encoder(x)
         return self.mu_head(h), self.logvar_head(h)

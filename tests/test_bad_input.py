@@ -1,0 +1,164 @@
+"""Bad input is refused clearly, before any work starts (nnlib._checks and its users).
+
+One test per failure mode that a sweep over the public API found: hangs, silent wrong
+answers and errors that did not name the parameter.
+"""
+
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from nnlib import _checks
+from nnlib.autodiff import Var
+from nnlib.backprop import bce_with_logits
+from nnlib.bptt import half_sse as sequence_half_sse
+from nnlib.conv import conv2d_forward
+from nnlib.gradcheck import check_grad
+from nnlib.hopfield import Hopfield
+from nnlib.models import MLP, ElmanRNN, LSTM, VAE
+from nnlib.neurons import simulate_hh, simulate_lif
+from nnlib.nn import Adam, Linear, binary_cross_entropy
+from nnlib.plot import image_grid
+from nnlib.synapses import psc_filter
+from nnlib.train import accuracy, fit
+from nnlib.widgets import frame_slider
+
+
+@pytest.mark.parametrize("bad, error, words", [
+    (None, TypeError, "v_in must be a real number or array, got NoneType"),
+    ("1.5", TypeError, "v_in must be a real number or array, got str"),
+    (1.5 + 1j, TypeError, "v_in must be real numbers .* got complex"),
+    (np.array([1.5, None], dtype=object), TypeError, "v_in must be real numbers .* dtype object"),
+])
+def test_strict_conversion_names_the_parameter(bad, error, words):
+    with pytest.raises(error, match=words):
+        simulate_lif(bad, 0.1)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: simulate_lif(1e20, 0.001, tau_ref=0.0), "spikes"),       # used to loop forever
+    (lambda: simulate_lif(1.5, 1e6), "time steps"),                   # 1e10 steps
+    (lambda: simulate_hh(10.0, 1e6, record_gates=False), "time steps"),
+    (lambda: Hopfield(10**6), "weights"),
+    (lambda: conv2d_forward(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 3, 3)), padding=10**6), "entries"),
+])
+def test_oversized_work_is_refused_before_it_starts(call, words):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=f"{words}, above the limit"):
+        call()
+    assert time.perf_counter() - start < 1.0
+
+
+def test_limits_can_be_raised_deliberately(monkeypatch):
+    monkeypatch.setattr(_checks, "MAX_STEPS", 5)
+    with pytest.raises(ValueError, match="MAX_STEPS"):
+        simulate_lif(1.5, 0.001, dt=1e-4)
+
+
+def test_frame_slider_refuses_a_budget_overrun_after_one_frame():
+    import matplotlib.pyplot as plt
+    drawn = []
+
+    def draw(v):
+        drawn.append(v)
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.imshow(np.random.default_rng(v).random((200, 200)))
+        return fig
+    with pytest.raises(ValueError, match="max_bytes"):
+        frame_slider(draw, max_bytes=50_000, v=list(range(100)))
+    assert len(drawn) == 1
+
+
+def test_losses_refuse_targets_outside_0_1():
+    with pytest.raises(ValueError, match=r"target must lie in \[0, 1\]"):
+        binary_cross_entropy(np.array([0.5, 0.5]), np.array([0.0, 2.0]))
+    with pytest.raises(ValueError, match=r"targets t must lie in \[0, 1\]"):
+        bce_with_logits(np.zeros(2), np.array([-1.0, 0.0]))
+    vae = VAE(4, hidden=[3], n_latent=2)
+    with pytest.raises(ValueError, match=r"Bernoulli decoder needs data x in \[0, 1\]"):
+        vae.loss(torch.full((2, 4), 3.0))
+
+
+def test_accuracy_nan_in_nan_out_and_integer_targets():
+    assert np.isnan(accuracy(torch.tensor([[np.nan, 0.0], [1.0, 0.0]]), torch.tensor([0, 0])))
+    with pytest.raises(ValueError, match="whole numbers"):
+        accuracy(torch.tensor([[0.0, 1.0]]), torch.tensor([0.5]))
+
+
+def test_sequence_loss_needs_three_axes():
+    with pytest.raises(ValueError, match=r"\(batch, time, outputs\)"):
+        sequence_half_sse(np.zeros((2, 3)), np.zeros((2, 3)))
+
+
+def test_check_grad_never_returns_nan():
+    with pytest.raises(ValueError, match="not finite"), np.errstate(invalid="ignore"):
+        check_grad(lambda x: float(np.sum(np.log(x))), np.array([-1.0]), np.array([1.0]))
+
+
+def test_linear_honours_an_integer_seed():
+    a, b = Linear(3, 2, rng=0), Linear(3, 2, rng=0)
+    assert np.array_equal(a.weight.val, b.weight.val)
+    assert not np.array_equal(a.weight.val, Linear(3, 2, rng=1).weight.val)
+
+
+def test_adam_needs_positive_eps():
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        Adam([Var(np.ones(2))], eps=0.0)
+
+
+def test_fit_refuses_another_models_optimizer():
+    model, other = MLP([2, 3, 1]), MLP([2, 3, 1])
+    opt = torch.optim.SGD(other.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="holds none of this model's parameters"):
+        fit(model, (torch.zeros(4, 2), torch.zeros(4, 1)), torch.nn.functional.mse_loss, opt, 1)
+
+
+def test_models_accept_arrays_and_other_float_dtypes():
+    model = MLP([2, 3, 1])
+    expected = model(torch.ones(4, 2))
+    for x in (np.ones((4, 2)), [[1.0, 1.0]] * 4, torch.ones(4, 2, dtype=torch.float32)):
+        torch.testing.assert_close(model(x), expected)
+    with pytest.raises(TypeError, match="x must be real numbers"):
+        model(np.ones((4, 2)) + 1j)
+
+
+@pytest.mark.parametrize("make", [lambda: ElmanRNN(2, 3, 1), lambda: LSTM(2, 3)])
+def test_recurrent_models_need_a_time_step(make):
+    with pytest.raises(ValueError, match="at least one time step"):
+        make()(torch.zeros(4, 0, 2))
+
+
+def test_autodiff_matches_torch_at_base_zero_and_keeps_dtypes():
+    for p in (0.0, 2.0):
+        x = Var(np.array([0.0, 1.0]))
+        (x ** p).sum().backward()
+        t = torch.tensor([0.0, 1.0], requires_grad=True)
+        (t ** p).sum().backward()
+        np.testing.assert_array_equal(x.grad, t.grad.numpy())
+    x, y = Var(np.array([0.0, 2.0])), Var(np.array([2.0, 0.0]))
+    (x ** y).sum().backward()
+    assert np.all(np.isfinite(x.grad)) and np.all(np.isfinite(y.grad))
+    seed = np.ones(2)
+    v = Var(np.array([1.0, 2.0]))
+    (v * 1.0).backward(seed)
+    seed[0] = 5.0
+    assert v.grad[0] == 1.0, "the seed gradient must not be aliased into .grad"
+    f = Var(np.array([1.0, 2.0], dtype=np.float32))
+    (f * np.array([1.0, 2.0])).sum().backward()
+    assert f.grad.dtype == np.float32
+    with pytest.raises(TypeError, match="complex"):
+        Var(np.array([1 + 1j]))
+
+
+def test_psc_filter_large_order_stays_normalised():
+    t = np.linspace(0, 6.0, 60_001)
+    h = psc_filter(t, 0.01, n=200)
+    assert np.all(np.isfinite(h))
+    assert abs(np.trapezoid(h, t) - 1.0) < 1e-3
+
+
+def test_image_grid_needs_a_column():
+    with pytest.raises(ValueError, match="ncols must be an integer >= 1"):
+        image_grid(np.zeros((2, 8, 8)), ncols=0)
