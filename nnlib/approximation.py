@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_positive, check_positive_int
+from .functional import sigmoid
 
 __all__ = [
     "sigmoid",
@@ -39,17 +40,6 @@ __all__ = [
     "staircase_network",
     "sup_error",
 ]
-
-
-def sigmoid(z):
-    """The logistic function :math:`\\sigma(z) = 1/(1+e^{-z})`, without overflow.
-
-    Evaluates :math:`e^{-|z|}` only, which is at most 1, so no value of ``z``
-    (not even ``+-1e308``) overflows.
-    """
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def smooth_step(x, center, steepness):

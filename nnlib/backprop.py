@@ -24,6 +24,10 @@ where :math:`\\delta^\\ell = \\partial E / \\partial Z^\\ell`. For one example t
 gradient is the outer product of the layer's input and its :math:`\\delta`; for a batch
 the matrix product sums these outer products over the examples.
 
+The losses (:func:`half_sse`, :func:`bce_with_logits`, :func:`cross_entropy_with_logits`)
+and :func:`softmax` live in :mod:`nnlib.functional` and are re-exported here for
+chapter 03, which uses them next to the backward pass.
+
 Parameters are a list of ``(W, b)`` pairs, one per layer; activations are given by name
 (one per layer, see :data:`ACTIVATIONS`). The ReLU derivative at 0 is taken to be 0.
 """
@@ -36,6 +40,7 @@ import numpy as np
 
 from ._random import as_generator
 from ._checks import check_choice, check_non_negative, check_positive, check_positive_int
+from .functional import REDUCTIONS, bce_with_logits, cross_entropy_with_logits, half_sse, sigmoid, softmax
 
 __all__ = [
     "ACTIVATIONS",
@@ -59,15 +64,10 @@ __all__ = [
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
 
 
-def _sigmoid(z):
-    # 1 / (1 + e^{-z}) = exp(-log(1 + e^{-z})): no overflow for any z, full relative accuracy.
-    return np.exp(-np.logaddexp(0.0, -z))
-
-
 # name -> (f(z), f'(z) written in terms of z and a = f(z))
 _ACT = {
     "identity": (lambda z: z, lambda z, a: np.ones_like(z)),
-    "sigmoid": (_sigmoid, lambda z, a: a * (1.0 - a)),
+    "sigmoid": (sigmoid, lambda z, a: a * (1.0 - a)),
     "tanh": (np.tanh, lambda z, a: 1.0 - a * a),
     "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
 }
@@ -227,76 +227,6 @@ def _backward(params, cache, grad_output, activations):
     return grads, deltas
 
 
-def _reduce(total, grad, m, reduction):
-    check_choice("reduction", reduction, ("sum", "mean"))
-    if reduction == "mean":
-        return total / m, grad / m
-    return total, grad
-
-
-def half_sse(y, t, reduction: str = "sum"):
-    """Half the sum of squared errors and its gradient.
-
-    :math:`E = \\tfrac12 \\sum (y - t)^2` and :math:`\\partial E / \\partial y = y - t`
-    (the "SSE" of seed 004, which includes the 1/2). ``reduction="mean"`` divides both
-    by the number of examples (rows). Returns ``(E, dE/dy)``.
-    """
-    y = np.asarray(y, dtype=float)
-    t = np.asarray(t, dtype=float)
-    if y.shape != t.shape:
-        raise ValueError(f"half_sse: y has shape {y.shape} but t has shape {t.shape}")
-    r = y - t
-    return _reduce(0.5 * float(np.sum(r * r)), r, max(len(y), 1), reduction)
-
-
-def bce_with_logits(z, t, reduction: str = "sum"):
-    """Binary cross-entropy of targets ``t`` in [0, 1] given logits ``z``.
-
-    :math:`E = \\sum [\\log(1 + e^z) - t z]` (the negative Bernoulli log-likelihood with
-    :math:`p = \\sigma(z)`), computed stably with ``logaddexp``; its gradient is
-    :math:`\\partial E/\\partial z = \\sigma(z) - t`. Returns ``(E, dE/dz)``.
-    """
-    z = np.asarray(z, dtype=float)
-    t = np.asarray(t, dtype=float)
-    if z.shape != t.shape:
-        raise ValueError(f"bce_with_logits: z has shape {z.shape} but t has shape {t.shape}")
-    if np.any((t < 0) | (t > 1)):
-        raise ValueError(f"bce_with_logits: targets t must lie in [0, 1], got values in [{t.min()}, {t.max()}]")
-    total = float(np.sum(np.logaddexp(0.0, z) - t * z))
-    return _reduce(total, _sigmoid(z) - t, max(len(z), 1), reduction)
-
-
-def softmax(Z):
-    """Row-wise softmax :math:`e^{z_k - \\max z} / \\sum_j e^{z_j - \\max z}` (stable)."""
-    Z = np.asarray(Z, dtype=float)
-    e = np.exp(Z - Z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def cross_entropy_with_logits(Z, labels, reduction: str = "sum"):
-    """Categorical cross-entropy of integer class ``labels`` given logits ``Z`` (m, K).
-
-    :math:`E = -\\sum_i \\log \\mathrm{softmax}(z_i)_{y_i}`, with gradient
-    :math:`\\partial E/\\partial Z = \\mathrm{softmax}(Z) - \\mathrm{onehot}(y)`.
-    Returns ``(E, dE/dZ)``.
-    """
-    Z = np.asarray(Z, dtype=float)
-    labels = np.asarray(labels)
-    if Z.ndim != 2 or labels.shape != (Z.shape[0],):
-        raise ValueError(
-            f"cross_entropy_with_logits: Z must be (m, K) and labels (m,), got Z {Z.shape} "
-            f"and labels {labels.shape}")
-    if not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0 \
-            or labels.max(initial=0) >= Z.shape[1]:
-        raise ValueError(f"labels must be integers in [0, {Z.shape[1]}), got {labels!r}")
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    rows = np.arange(len(Z))
-    grad = np.exp(log_p)
-    grad[rows, labels] -= 1.0
-    return _reduce(-float(log_p[rows, labels].sum()), grad, max(len(Z), 1), reduction)
-
-
 _LOSSES = {"half_sse": half_sse, "bce_with_logits": bce_with_logits,
            "cross_entropy_with_logits": cross_entropy_with_logits}
 
@@ -308,7 +238,7 @@ def loss_and_grads(params, X, t, activations, loss: str = "half_sse", reduction:
     last layer: the loss takes logits) or :func:`cross_entropy_with_logits`.
     """
     check_choice("loss", loss, tuple(_LOSSES))
-    check_choice("reduction", reduction, ("sum", "mean"))
+    check_choice("reduction", reduction, REDUCTIONS)
     cache = forward(params, X, activations)
     E, grad_out = _LOSSES[loss](cache.output, t, reduction)
     grads, _ = backward(params, cache, grad_out, activations)
@@ -365,8 +295,8 @@ def gradient_descent(params, X, t, activations, *, lr: float, epochs: int,
                      loss: str = "half_sse", reduction: str = "sum", tol: float | None = None):
     """Full-batch gradient descent :math:`\\theta \\leftarrow \\theta - \\eta \\nabla E(\\theta)`.
 
-    With ``reduction="sum"`` the gradient is summed over the examples, as in seed 004's
-    worked example. Stops after ``epochs`` updates, or as soon as the loss is below
+    With ``reduction="sum"`` the gradient is summed over the examples, as in the worked
+    examples of chapter 03. Stops after ``epochs`` updates, or as soon as the loss is below
     ``tol``. The input ``params`` are not modified. Returns a :class:`GDResult`.
     """
     lr = check_positive("lr", lr)

@@ -34,14 +34,15 @@ from typing import NamedTuple
 import numpy as np
 
 from ._random import as_generator
-from ._checks import check_choice, check_non_negative, check_positive_int
+from ._checks import as_float_array, check_choice, check_non_negative, check_positive_int
+from .functional import half_sse
 
 __all__ = [
     "RNNCache",
     "init_rnn",
     "rnn_forward",
     "bptt",
-    "half_sse",
+    "sequence_half_sse",
     "loss_and_grads",
     "random_recurrent_matrix",
     "spectral_radius",
@@ -165,28 +166,26 @@ def bptt(params: dict, cache: RNNCache, dY) -> dict:
     return grads
 
 
-def half_sse(Y, targets, weights=None):
-    """:math:`E = \\tfrac12 \\sum_{t} \\alpha_t \\sum_{n, k} (y_{ntk} - \\tau_{ntk})^2` and its gradient ``dE/dY``.
+def sequence_half_sse(Y, targets, weights=None):
+    """:math:`E = \\tfrac12 \\sum_{t} \\alpha_t \\sum_{n, k} (y_{ntk} - \\tau_{ntk})^2` and ``dE/dY``.
 
-    ``weights`` (length T, default all ones) are the per-step weights :math:`\\alpha_t`; a
-    zero weight leaves a step out of the loss. Returns ``(E, dY)``.
+    :func:`nnlib.functional.half_sse` with one weight :math:`\\alpha_t` per time step
+    (``weights``, length T, default all ones); a zero weight leaves a step out of the
+    loss. ``Y`` and ``targets`` have shape (batch, time, outputs). Returns ``(E, dY)``.
     """
-    Y, targets = np.asarray(Y, dtype=float), np.asarray(targets, dtype=float)
+    Y = as_float_array("Y", Y)
     if Y.ndim != 3:
         raise ValueError(f"half_sse: outputs must have shape (batch, time, outputs), got shape {Y.shape}")
-    if Y.shape != targets.shape:
-        raise ValueError(f"half_sse: outputs {Y.shape} and targets {targets.shape} must have the same shape")
-    alpha = np.ones(Y.shape[1]) if weights is None else np.asarray(weights, dtype=float)
+    alpha = np.ones(Y.shape[1]) if weights is None else as_float_array("weights", weights)
     if alpha.shape != (Y.shape[1],):
         raise ValueError(f"half_sse: weights must have shape ({Y.shape[1]},) (one per step), got {alpha.shape}")
-    diff = (Y - targets) * alpha[None, :, None]
-    return 0.5 * float(np.sum((Y - targets) * diff)), diff
+    return half_sse(Y, targets, weights=alpha[None, :, None])
 
 
 def loss_and_grads(params: dict, X, targets, weights=None, h0=None):
     """Forward pass, :func:`half_sse` and :func:`bptt` in one call: returns ``(E, grads, cache)``."""
     cache = rnn_forward(params, X, h0)
-    E, dY = half_sse(cache.Y, targets, weights)
+    E, dY = sequence_half_sse(cache.Y, targets, weights)
     return E, bptt(params, cache, dY), cache
 
 

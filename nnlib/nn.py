@@ -1,6 +1,7 @@
 """A micro-framework of layers, losses and optimisers on :mod:`nnlib.autodiff`.
 
-The names follow ``torch.nn`` / ``torch.optim`` so that code written with it reads
+Layers and losses; the optimisers that update their parameters are in
+:mod:`nnlib.optim`. The names follow ``torch.nn`` / ``torch.optim`` so that code written with it reads
 like PyTorch code: ``model = Sequential(Linear(64, 128), ReLU(), Linear(128, 10))``,
 ``loss = CrossEntropyLoss()(model(X), y)``, ``opt.zero_grad(); loss.backward();
 opt.step()``. One difference: :class:`Linear` stores its weight as an
@@ -267,111 +268,8 @@ class CrossEntropyLoss(Module):
 
 
 # ----- optimisers -------------------------------------------------------------------
-class Optimizer:
-    """Base class: a list of parameters and ``zero_grad``; subclasses implement ``step``."""
-
-    def __init__(self, params, lr):
-        self.params = list(params)
-        if not self.params:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
-        for p in self.params:
-            if not isinstance(p, Var):
-                raise TypeError(f"{type(self).__name__}: parameters must be Vars, got {type(p).__name__}")
-        self.lr = check_non_negative("lr", lr)
-
-    def zero_grad(self):
-        """Reset every parameter's gradient."""
-        for p in self.params:
-            p.grad = None
-
-    def step(self):
-        raise NotImplementedError
 
 
-class SGD(Optimizer):
-    """Stochastic gradient descent with momentum and L2 weight decay, as ``torch.optim.SGD``.
-
-    .. math::
-
-        g_t = \\nabla_\\theta L + \\lambda \\theta_{t-1}, \\quad
-        b_t = \\mu b_{t-1} + g_t \\;(b_1 = g_1), \\quad
-        \\theta_t = \\theta_{t-1} - \\eta\\, b_t
-
-    Parameters
-    ----------
-    params : iterable of Var
-    lr : float
-        Learning rate :math:`\\eta \\ge 0`.
-    momentum : float, optional
-        :math:`\\mu \\in [0, 1)`.
-    weight_decay : float, optional
-        :math:`\\lambda \\ge 0`.
-    """
-
-    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
-        super().__init__(params, lr)
-        self.momentum = check_in_range("momentum", momentum, 0, 1)
-        self.weight_decay = check_non_negative("weight_decay", weight_decay)
-        self._buffers = [None] * len(self.params)
-
-    def step(self):
-        """Update every parameter that has a gradient (in place)."""
-        lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if g is None:
-                continue
-            if wd:
-                g = g + wd * p.val
-            if mu:
-                buf = self._buffers[i]
-                if buf is None:
-                    buf = self._buffers[i] = np.array(g, dtype=p.val.dtype)
-                else:
-                    buf *= mu
-                    buf += g
-                g = buf
-            p.val -= lr * g
-
-
-class Adam(Optimizer):
-    """Adam (Kingma & Ba) with L2 weight decay, as ``torch.optim.Adam``.
-
-    .. math::
-
-        m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\quad
-        v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2, \\quad
-        \\theta_t = \\theta_{t-1} - \\eta\\,
-        \\frac{m_t / (1-\\beta_1^t)}{\\sqrt{v_t / (1-\\beta_2^t)} + \\epsilon}
-
-    with :math:`g_t = \\nabla_\\theta L + \\lambda \\theta_{t-1}`.
-    """
-
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        super().__init__(params, lr)
-        if len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (check_in_range("beta1", betas[0], 0, 1), check_in_range("beta2", betas[1], 0, 1))
-        self.eps = check_positive("eps", eps)  # eps = 0 divides by zero where a gradient vanishes
-        self.weight_decay = check_non_negative("weight_decay", weight_decay)
-        self.t = 0
-        self._m = [np.zeros_like(p.val) for p in self.params]
-        self._v = [np.zeros_like(p.val) for p in self.params]
-
-    def step(self):
-        """One Adam update of every parameter that has a gradient (in place)."""
-        self.t += 1
-        b1, b2 = self.betas
-        step_size = self.lr / (1 - b1 ** self.t)
-        root_c2 = (1 - b2 ** self.t) ** 0.5  # a Python float keeps float32 float32
-        for p, m, v in zip(self.params, self._m, self._v):
-            g = p.grad
-            if g is None:
-                continue
-            if self.weight_decay:
-                g = g + self.weight_decay * p.val
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            p.val -= step_size * m / (np.sqrt(v) / root_c2 + self.eps)
+# The optimisers live in nnlib.optim, as torch's live in torch.optim; the names stay
+# importable from here for code written with torch.nn-style imports.
+from .optim import SGD, Adam, Optimizer  # noqa: E402

@@ -1,6 +1,13 @@
-"""From-scratch first-order optimisers on numpy arrays, for studying trajectories (chapter 06).
+"""From-scratch first-order optimisers on numpy arrays (chapters 04 and 06).
 
-Each function runs one optimiser on a gradient function ``grad_fn(x) -> array`` from a starting
+One home for each update rule: :func:`sgd_step` (gradient descent with heavy-ball or
+Nesterov momentum) and :func:`adam_step` update an array in place. Two front ends use them:
+
+- the classes :class:`SGD` and :class:`Adam` update the parameters (``Var``) of an
+  ``nnlib.nn`` model, with the interface of ``torch.optim`` (``zero_grad``, ``step``);
+- the trajectory functions below run one optimiser on an explicit function.
+
+Each trajectory function runs one optimiser on a gradient function ``grad_fn(x) -> array`` from a starting
 point ``x0`` and returns the whole trajectory, one row per iterate, so a chapter can plot the path
 on a loss surface and count the steps it takes to converge. The update rules follow PyTorch's
 ``torch.optim.SGD`` and ``torch.optim.Adam`` exactly (the tests check this in float64):
@@ -20,9 +27,152 @@ from typing import Callable
 
 import numpy as np
 
+from .autodiff import Var
 from ._checks import check_finite, check_in_range, check_non_negative, check_positive, check_positive_int
 
-__all__ = ["gd_trajectory", "adam_trajectory", "quadratic", "steps_to_tolerance"]
+__all__ = ["sgd_step", "adam_step", "Optimizer", "SGD", "Adam",
+           "gd_trajectory", "adam_trajectory", "quadratic", "steps_to_tolerance"]
+
+
+# --------------------------------------------------------------------------- update rules
+def sgd_step(x, g, velocity, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
+    r"""One step of gradient descent with momentum, in place (chapter 06).
+
+    .. math:: v \leftarrow \beta v + g, \qquad
+              x \leftarrow x - \eta\,(g + \beta v \text{ if Nesterov, else } v)
+
+    With ``momentum = 0`` this is plain gradient descent :math:`x \leftarrow x - \eta g`.
+    ``x`` and ``velocity`` are updated in place; ``velocity`` starts at 0 (so the first
+    step is :math:`v_1 = g_1`, as in ``torch.optim.SGD``).
+    """
+    velocity *= momentum
+    velocity += g
+    x -= lr * (g + momentum * velocity if nesterov else velocity)
+
+
+def adam_step(x, g, m, v, t: int, lr: float, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8, bias_correction: bool = True) -> None:
+    r"""Step ``t`` (1, 2, ...) of Adam (Kingma & Ba 2015), in place (chapter 06).
+
+    .. math::
+        m \leftarrow \beta_1 m + (1-\beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
+        x \leftarrow x - \eta \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \epsilon}
+
+    ``bias_correction=False`` drops the two divisions. Where the denominator is exactly 0
+    (possible only with ``eps = 0`` and a gradient that has always been 0) the step is 0,
+    the limit of the update, instead of 0/0.
+    """
+    m *= beta1
+    m += (1 - beta1) * g
+    v *= beta2
+    v += (1 - beta2) * g * g
+    if bias_correction:
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    else:
+        m_hat, v_hat = m, v
+    denom = np.sqrt(v_hat) + eps
+    x -= lr * np.divide(m_hat, denom, out=np.zeros_like(m_hat), where=denom != 0)
+
+
+# --------------------------------------------------------------------------- optimiser classes
+class Optimizer:
+    """Base class: a list of parameters and ``zero_grad``; subclasses implement ``step``."""
+
+    def __init__(self, params, lr):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        for p in self.params:
+            if not isinstance(p, Var):
+                raise TypeError(f"{type(self).__name__}: parameters must be Vars, got {type(p).__name__}")
+        self.lr = check_non_negative("lr", lr)
+
+    def zero_grad(self):
+        """Reset every parameter's gradient."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with momentum and L2 weight decay, as ``torch.optim.SGD``.
+
+    .. math::
+
+        g_t = \\nabla_\\theta L + \\lambda \\theta_{t-1}, \\quad
+        b_t = \\mu b_{t-1} + g_t \\;(b_1 = g_1), \\quad
+        \\theta_t = \\theta_{t-1} - \\eta\\, b_t
+
+    Parameters
+    ----------
+    params : iterable of Var
+    lr : float
+        Learning rate :math:`\\eta \\ge 0`.
+    momentum : float, optional
+        :math:`\\mu \\in [0, 1)`.
+    weight_decay : float, optional
+        :math:`\\lambda \\ge 0`.
+    """
+
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        super().__init__(params, lr)
+        self.momentum = check_in_range("momentum", momentum, 0, 1)
+        self.weight_decay = check_non_negative("weight_decay", weight_decay)
+        self._buffers = [None] * len(self.params)
+
+    def step(self):
+        """Update every parameter that has a gradient (in place)."""
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            if wd:
+                g = g + wd * p.val
+            if self._buffers[i] is None:
+                self._buffers[i] = np.zeros_like(p.val)
+            sgd_step(p.val, g, self._buffers[i], lr, mu)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba) with L2 weight decay, as ``torch.optim.Adam``.
+
+    .. math::
+
+        m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\quad
+        v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2, \\quad
+        \\theta_t = \\theta_{t-1} - \\eta\\,
+        \\frac{m_t / (1-\\beta_1^t)}{\\sqrt{v_t / (1-\\beta_2^t)} + \\epsilon}
+
+    with :math:`g_t = \\nabla_\\theta L + \\lambda \\theta_{t-1}`.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr)
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (check_in_range("beta1", betas[0], 0, 1), check_in_range("beta2", betas[1], 0, 1))
+        self.eps = check_positive("eps", eps)  # eps = 0 divides by zero where a gradient vanishes
+        self.weight_decay = check_non_negative("weight_decay", weight_decay)
+        self.t = 0
+        self._m = [np.zeros_like(p.val) for p in self.params]
+        self._v = [np.zeros_like(p.val) for p in self.params]
+
+    def step(self):
+        """One Adam update of every parameter that has a gradient (in place)."""
+        self.t += 1
+        b1, b2 = self.betas
+        for p, m, v in zip(self.params, self._m, self._v):
+            g = p.grad
+            if g is None:
+                continue
+            if self.weight_decay:
+                g = g + self.weight_decay * p.val
+            adam_step(p.val, g, m, v, self.t, self.lr, b1, b2, self.eps)
+
 
 
 def _start(x0) -> np.ndarray:
@@ -86,9 +236,7 @@ def gd_trajectory(grad_fn: Callable, x0, lr: float, momentum: float = 0.0, steps
     v = np.zeros_like(x)
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
-            g = _grad(grad_fn, x)
-            v = momentum * v + g
-            x = x - lr * (g + momentum * v if nesterov else v)
+            sgd_step(x, _grad(grad_fn, x), v, lr, momentum, nesterov)
             path[t + 1] = x
     return path
 
@@ -142,15 +290,7 @@ def adam_trajectory(grad_fn: Callable, x0, lr: float = 1e-3, beta1: float = 0.9,
     v = np.zeros_like(x)
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(1, steps + 1):
-            g = _grad(grad_fn, x)
-            m = beta1 * m + (1 - beta1) * g
-            v = beta2 * v + (1 - beta2) * g * g
-            if bias_correction:
-                m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-            else:
-                m_hat, v_hat = m, v
-            denom = np.sqrt(v_hat) + eps
-            x = x - lr * np.divide(m_hat, denom, out=np.zeros_like(m_hat), where=denom != 0)
+            adam_step(x, _grad(grad_fn, x), m, v, t, lr, beta1, beta2, eps, bias_correction)
             path[t] = x
     return path
 
