@@ -2,8 +2,8 @@
 
 Both simulate 1,000 normalised LIF neurons (tau_m = 20 ms, tau_ref = 2 ms) for 1 s at
 dt = 0.1 ms with constant inputs spread over [1.1, 4], and both are checked against the
-analytic rate G(v_in) (chapter 01). Nengo is the reference simulator the seed's course
-uses; its LIF step is also vectorised numpy. Prints wall times, their ratio and the
+analytic rate G(v_in) (chapter 01). Nengo is the reference simulator that Orchard's
+CS 479 course uses; its LIF step is also vectorised numpy. Prints wall times, their ratio and the
 rate errors. This is a benchmark, not a test: numbers depend on the machine.
 
     python benchmarks/bench_neurons.py

@@ -29,6 +29,7 @@ __all__ = [
     "as_float_array",
     "check_budget",
     "check_finite",
+    "check_flag",
     "check_positive",
     "check_non_negative",
     "check_in_range",
@@ -81,6 +82,8 @@ def check_finite(name: str, value) -> np.ndarray:
 
 
 def _scalar(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a number, got the bool {value!r}")
     arr = check_finite(name, value)
     if arr.ndim != 0:
         raise TypeError(f"{name} must be a single number, got an array of shape {arr.shape}")
@@ -120,6 +123,17 @@ def check_in_range(name: str, value, low, high, *, low_inclusive=True, high_incl
 def check_probability(name: str, value) -> float:
     """Return ``value`` as a float in ``[0, 1)`` (e.g. a dropout rate), else raise ``ValueError``."""
     return check_in_range(name, value, 0, 1, low_inclusive=True, high_inclusive=False)
+
+
+def check_flag(name: str, value) -> bool:
+    """Return ``value`` if it is a bool (Python or numpy), else raise ``TypeError`` naming ``name``.
+
+    A flag given as a string (``"False"`` is truthy), None or a number is refused rather
+    than silently interpreted.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
 
 
 def check_choice(name: str, value, choices) -> object:

@@ -28,11 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_positive, check_positive_int
+from ._checks import as_float_array, check_positive, check_positive_int
 from .functional import sigmoid
 
 __all__ = [
-    "sigmoid",
     "smooth_step",
     "piece",
     "OneHiddenLayer",
@@ -57,7 +56,7 @@ def smooth_step(x, center, steepness):
         The slope parameter :math:`w > 0`.
     """
     w = check_positive("steepness", steepness)
-    return sigmoid(w * (np.asarray(x, dtype=float) - np.asarray(center, dtype=float)))
+    return sigmoid(w * (as_float_array("x", x) - as_float_array("center", center)))
 
 
 def piece(x, left, width, steepness):
@@ -106,12 +105,12 @@ class OneHiddenLayer:
 
     def hidden(self, x) -> np.ndarray:
         """Hidden activations, shape ``(len(x), n_hidden)``."""
-        x = np.asarray(x, dtype=float).reshape(-1, 1)
+        x = as_float_array("x", x).reshape(-1, 1)
         return sigmoid(x * self.w + self.theta)
 
     def __call__(self, x) -> np.ndarray:
         """Evaluate :math:`G` at the points ``x`` (any shape; returns the same shape)."""
-        x = np.asarray(x, dtype=float)
+        x = as_float_array("x", x)
         return (self.c + self.hidden(x) @ self.alpha).reshape(x.shape)
 
 
@@ -157,7 +156,7 @@ def staircase(f, n_pieces, steepness, x, interval=(0.0, 1.0)):
     """
     edges, heights = _grid(f, n_pieces, interval)
     w = check_positive("steepness", steepness)
-    x = np.asarray(x, dtype=float)
+    x = as_float_array("x", x)
     far = 1e6 * (edges[-1] - edges[0]) + 1e6
     left = edges[:-1].copy()
     right = edges[1:].copy()

@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_flag
+
+# ``sum`` and ``mean`` are left out of __all__ so that ``from nnlib.autodiff import *`` does
+# not shadow Python's built-in ``sum``; use them as ``ad.sum(x)`` or ``x.sum()``.
 __all__ = [
     "Var", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu",
-    "softmax", "log_softmax", "sum", "mean", "reshape", "matmul",
+    "softmax", "log_softmax", "reshape", "matmul",
 ]
 
 
@@ -339,12 +343,14 @@ class Var:
     # ----- reductions and shape ----------------------------------------------------
     def sum(self, axis=None, keepdims=False):
         """Sum over ``axis`` (all axes by default); every input entry gets the output's gradient."""
+        keepdims = check_flag("keepdims", keepdims)
         a = self.val
         out = a.sum(axis=axis, keepdims=keepdims)
         return Var(out, (self,), lambda g: (_spread(g, a.shape, axis, keepdims),), "sum")
 
     def mean(self, axis=None, keepdims=False):
         """Mean over ``axis``: like :meth:`sum`, with the gradient divided by the count ``n``."""
+        keepdims = check_flag("keepdims", keepdims)
         a = self.val
         out = a.mean(axis=axis, keepdims=keepdims)
         n = a.size / max(np.size(out), 1)
@@ -436,11 +442,13 @@ relu = _elementwise("relu", ":math:`\\max(x, 0)`")
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001 (mirrors numpy's name)
     """Sum of the entries of ``x`` (along ``axis``)."""
+    keepdims = check_flag("keepdims", keepdims)
     return _var(x).sum(axis=axis, keepdims=keepdims)
 
 
 def mean(x, axis=None, keepdims=False):
     """Mean of the entries of ``x`` (along ``axis``)."""
+    keepdims = check_flag("keepdims", keepdims)
     return _var(x).mean(axis=axis, keepdims=keepdims)
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._random import as_generator
-from ._checks import check_choice, check_non_negative, check_positive, check_positive_int
+from ._checks import as_float_array, check_choice, check_non_negative, check_positive, check_positive_int
 from .functional import REDUCTIONS, bce_with_logits, cross_entropy_with_logits, half_sse, sigmoid, softmax
 
 __all__ = [
@@ -49,10 +49,6 @@ __all__ = [
     "init_params",
     "forward",
     "backward",
-    "half_sse",
-    "bce_with_logits",
-    "softmax",
-    "cross_entropy_with_logits",
     "loss_and_grads",
     "flatten_params",
     "unflatten_params",
@@ -164,7 +160,7 @@ def forward(params, X, activations) -> Cache:
         All :math:`Z^\\ell` and :math:`A^\\ell`; ``cache.output`` is :math:`A^L`.
     """
     _check_params(params, activations)
-    X = np.asarray(X, dtype=float)
+    X = as_float_array("X", X)
     if X.ndim != 2 or X.shape[1] != np.shape(params[0][0])[0]:
         raise ValueError(
             f"X must have shape (m, {np.shape(params[0][0])[0]}) to multiply W of layer 1 "
@@ -203,7 +199,7 @@ def backward(params, cache: Cache, grad_output, activations):
         :math:`\\delta^1, \\dots, \\delta^L`, each of shape ``(m, n_l)``.
     """
     _check_params(params, activations)
-    grad_output = np.asarray(grad_output, dtype=float)
+    grad_output = as_float_array("grad_output", grad_output)
     if grad_output.shape != cache.output.shape:
         raise ValueError(
             f"grad_output must have the shape of the network output {cache.output.shape}, "
@@ -252,7 +248,7 @@ def flatten_params(params) -> np.ndarray:
 
 def unflatten_params(theta, like):
     """Inverse of :func:`flatten_params`: cut ``theta`` into the shapes of ``like``."""
-    theta = np.asarray(theta, dtype=float)
+    theta = as_float_array("theta", theta)
     n = sum(np.size(p) for layer in like for p in layer)
     if theta.shape != (n,):
         raise ValueError(f"theta must have shape ({n},) to fill the parameters, got {theta.shape}")
@@ -304,7 +300,7 @@ def gradient_descent(params, X, t, activations, *, lr: float, epochs: int,
     if tol is not None:
         tol = check_non_negative("tol", tol)
     params = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in params]
-    X = np.asarray(X, dtype=float)
+    X = as_float_array("X", X)
     E, grads = loss_and_grads(params, X, t, activations, loss, reduction)   # validates once
     losses = []
     for _ in range(epochs + 1):

@@ -104,13 +104,13 @@ def init_rnn(n_in: int, n_hidden: int, n_out: int, rng=None, *,
 def rnn_forward(params: dict, X, h0=None) -> RNNCache:
     """Forward pass over a batch of sequences ``X`` (B, T, n_in); ``h0`` (B, n_hidden) defaults to zeros."""
     n_in, n_hidden, _ = _check_params(params)
-    X = np.asarray(X, dtype=float)
+    X = as_float_array("X", X)
     if X.ndim != 3 or X.shape[2] != n_in:
         raise ValueError(f"rnn_forward: X must have shape (batch, time, {n_in}), got {X.shape}")
     B, T, _ = X.shape
     H = np.zeros((B, T + 1, n_hidden))
     if h0 is not None:
-        h0 = np.asarray(h0, dtype=float)
+        h0 = as_float_array("h0", h0)
         if h0.shape != (B, n_hidden):
             raise ValueError(f"rnn_forward: h0 must have shape ({B}, {n_hidden}), got {h0.shape}")
         H[:, 0] = h0
@@ -143,7 +143,7 @@ def bptt(params: dict, cache: RNNCache, dY) -> dict:
     """
     _check_params(params)
     X, H, Y = cache
-    dY = np.asarray(dY, dtype=float)
+    dY = as_float_array("dY", dY)
     if dY.shape != Y.shape:
         raise ValueError(f"bptt: dY must have the shape of the outputs {Y.shape}, got {dY.shape}")
     W, V = params["W"], params["V"]
@@ -191,7 +191,7 @@ def loss_and_grads(params: dict, X, targets, weights=None, h0=None):
 
 def spectral_radius(W) -> float:
     """The largest absolute eigenvalue :math:`\\rho(W) = \\max_k |\\lambda_k|`."""
-    W = np.asarray(W, dtype=float)
+    W = as_float_array("W", W)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise ValueError(f"spectral_radius needs a square matrix, got shape {W.shape}")
     return float(np.max(np.abs(np.linalg.eigvals(W))))
@@ -231,7 +231,7 @@ def jacobian_norms(W, H, activation: str = "tanh") -> np.ndarray:
         Spectral norms; entry ``k`` belongs to the lag ``k`` (entry 0 is :math:`\\|I\\| = 1`).
     """
     check_choice("activation", activation, ("tanh", "linear"))
-    W, H = np.asarray(W, dtype=float), np.asarray(H, dtype=float)
+    W, H = as_float_array("W", W), as_float_array("H", H)
     if W.ndim != 2 or W.shape[0] != W.shape[1] or H.ndim != 2 or H.shape[1] != W.shape[0]:
         raise ValueError(f"jacobian_norms: W must be (n, n) and H (T + 1, n); got W {W.shape}, H {H.shape}")
     T = H.shape[0] - 1

@@ -257,7 +257,7 @@ def conv2d_backward(dout, x, w, padding=0, stride=1):
     db : array (F,)
     """
     x, w, _, padding, stride = _check_layer_inputs(x, w, None, padding, stride)
-    dout = np.asarray(dout, dtype=float)
+    dout = as_float_array("dout", dout)
     xp = _pad(x, padding)
     F, _, kh, kw = w.shape
     Ho = (xp.shape[2] - kh) // stride[0] + 1
@@ -313,7 +313,7 @@ class Conv2dLayer:
 
     def forward(self, x) -> np.ndarray:
         """Output of the layer for a batch ``x`` of shape (N, C, H, W)."""
-        self._x = np.asarray(x, dtype=float)
+        self._x = as_float_array("x", x)
         return conv2d_forward(self._x, self.w, self.b, self.padding, self.stride)
 
     __call__ = forward
@@ -339,7 +339,7 @@ def _pool_windows(x, size, stride):
 
 
 def _check_pool(x, size, stride):
-    x = np.asarray(x, dtype=float)
+    x = as_float_array("x", x)
     if x.ndim != 4:
         raise ValueError(f"max pooling input must have shape (N, C, H, W), got shape {x.shape}")
     size = check_positive_int("pool size", size)
@@ -372,7 +372,7 @@ def maxpool2d_backward(dout, x, size: int = 2, stride: int | None = None) -> np.
     x, size, stride = _check_pool(x, size, stride)
     windows = _pool_windows(x, size, stride)
     N, C, Ho, Wo = windows.shape[:4]
-    dout = np.asarray(dout, dtype=float)
+    dout = as_float_array("dout", dout)
     if dout.shape != (N, C, Ho, Wo):
         raise ValueError(f"max pooling backward: upstream gradient has shape {dout.shape}, but pooling "
                          f"input {x.shape} gives shape {(N, C, Ho, Wo)}")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_positive
+from ._checks import as_float_array, check_positive
 
 __all__ = ["numerical_grad", "check_grad"]
 
@@ -104,9 +104,9 @@ def check_grad(f, x, analytic_grad, eps: float = 1e-6) -> float:
     float
         The maximum relative error (0.0 for an empty ``x``).
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array("x", x)
     a = analytic_grad(x.copy()) if callable(analytic_grad) else analytic_grad
-    a = np.asarray(a, dtype=np.float64)
+    a = as_float_array("a", a)
     if a.shape != x.shape:
         raise ValueError(
             f"check_grad: analytic_grad has shape {a.shape} but x has shape {x.shape}"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlib._checks import check_budget, check_finite, check_non_negative, check_positive
+from nnlib._checks import check_flag, as_float_array, check_budget, check_finite, check_non_negative, check_positive
 
 __all__ = [
     "HH_PARAMS",
@@ -87,7 +87,7 @@ def _split_by_neuron(neuron_ids: list, times: list, n: int) -> list[np.ndarray]:
 # ----------------------------------------------------------------------------- Hodgkin-Huxley
 def _vtrap(u):
     """``u / (1 - exp(-u))``, continuous at ``u = 0`` (where it equals 1)."""
-    u = np.asarray(u, dtype=float)
+    u = as_float_array("u", u)
     small = np.abs(u) < 1e-6
     safe = np.where(small, 1.0, u)
     return np.where(small, 1.0 + u / 2.0, safe / -np.expm1(-safe))
@@ -114,7 +114,7 @@ def hh_rates(V):
     dict
         ``{"m": (alpha_m, beta_m), "h": (alpha_h, beta_h), "n": (alpha_n, beta_n)}``.
     """
-    V = np.asarray(V, dtype=float)
+    V = as_float_array("V", V)
     return {
         "m": (_vtrap((V + 40.0) / 10.0), 4.0 * np.exp(-(V + 65.0) / 18.0)),
         "h": (0.07 * np.exp(-(V + 65.0) / 20.0), 1.0 / (1.0 + np.exp(-(V + 35.0) / 10.0))),
@@ -190,6 +190,7 @@ def simulate_hh(I_ext, duration, dt=0.01, *, V0=-65.0, threshold=0.0, record_gat
     -------
     HHResult
     """
+    record_gates = check_flag("record_gates", record_gates)
     steps = _steps(duration, dt)
     dt = float(dt)
     if dt > 0.1:
@@ -326,6 +327,7 @@ def simulate_lif(v_in, duration, dt=1e-4, tau_m=0.02, tau_ref=0.002, v_th=1.0, *
     -------
     LIFResult
     """
+    record_v = check_flag("record_v", record_v)
     steps = _steps(duration, dt)
     dt, tau_m = float(dt), check_positive("tau_m", tau_m)
     tau_ref = check_non_negative("tau_ref", tau_ref)

@@ -17,13 +17,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._random import as_generator
-from ._checks import check_in_range, check_non_negative, check_positive, check_positive_int
+from ._checks import check_flag, check_in_range, check_non_negative, check_positive, check_positive_int
 from .autodiff import Var, _var
 
 __all__ = [
     "Module", "Linear", "Sequential", "ReLU", "Tanh", "Sigmoid",
     "mse_loss", "binary_cross_entropy", "cross_entropy",
-    "MSELoss", "BCELoss", "CrossEntropyLoss", "Optimizer", "SGD", "Adam",
+    "MSELoss", "BCELoss", "CrossEntropyLoss",
 ]
 
 
@@ -68,6 +68,7 @@ class Module:
 
     def train(self, mode: bool = True):
         """Set training mode (recursively); returns ``self``."""
+        mode = check_flag("mode", mode)
         self.training = bool(mode)
         for child in self._children():
             if isinstance(child, Module):
@@ -97,6 +98,7 @@ class Linear(Module):
     """
 
     def __init__(self, in_features, out_features, bias=True, *, rng=None, dtype=np.float64):
+        bias = check_flag("bias", bias)
         self.in_features = check_positive_int("in_features", in_features)
         self.out_features = check_positive_int("out_features", out_features)
         uniform = as_generator(rng).uniform

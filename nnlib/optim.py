@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 
 from .autodiff import Var
-from ._checks import check_finite, check_in_range, check_non_negative, check_positive, check_positive_int
+from ._checks import check_flag, as_float_array, check_finite, check_in_range, check_non_negative, check_positive, check_positive_int
 
 __all__ = ["sgd_step", "adam_step", "Optimizer", "SGD", "Adam",
            "gd_trajectory", "adam_trajectory", "quadratic", "steps_to_tolerance"]
@@ -45,6 +45,7 @@ def sgd_step(x, g, velocity, lr: float, momentum: float = 0.0, nesterov: bool = 
     ``x`` and ``velocity`` are updated in place; ``velocity`` starts at 0 (so the first
     step is :math:`v_1 = g_1`, as in ``torch.optim.SGD``).
     """
+    nesterov = check_flag("nesterov", nesterov)
     velocity *= momentum
     velocity += g
     x -= lr * (g + momentum * velocity if nesterov else velocity)
@@ -63,6 +64,7 @@ def adam_step(x, g, m, v, t: int, lr: float, beta1: float = 0.9, beta2: float = 
     (possible only with ``eps = 0`` and a gradient that has always been 0) the step is 0,
     the limit of the update, instead of 0/0.
     """
+    bias_correction = check_flag("bias_correction", bias_correction)
     m *= beta1
     m += (1 - beta1) * g
     v *= beta2
@@ -225,6 +227,7 @@ def gd_trajectory(grad_fn: Callable, x0, lr: float, momentum: float = 0.0, steps
         without bound; overflow then gives ``inf``/``nan`` rows silently (no warning), which a
         plot or :func:`steps_to_tolerance` treats as "not converged".
     """
+    nesterov = check_flag("nesterov", nesterov)
     x = _start(x0)
     lr = check_positive("lr", lr)
     momentum = check_in_range("momentum", momentum, 0, 1)
@@ -278,6 +281,7 @@ def adam_trajectory(grad_fn: Callable, x0, lr: float = 1e-3, beta1: float = 0.9,
     numpy.ndarray, shape (steps + 1, d)
         ``x_0, x_1, ..., x_steps``.
     """
+    bias_correction = check_flag("bias_correction", bias_correction)
     x = _start(x0)
     lr = check_positive("lr", lr)
     beta1 = check_in_range("beta1", beta1, 0, 1)
@@ -323,14 +327,14 @@ def quadratic(A, x_star=None) -> tuple[Callable, Callable]:
         raise ValueError(f"x_star must have shape ({d},) to match A {A.shape}, got {x_star.shape}")
 
     def energy(x):
-        x = np.asarray(x, dtype=float)
+        x = as_float_array("x", x)
         if x.ndim == 0 or x.shape[-1] != d:
             raise ValueError(f"E expects points with last dimension {d}, got shape {x.shape}")
         r = x - x_star
         return 0.5 * np.einsum("...i,ij,...j->...", r, A, r)
 
     def grad(x):
-        x = np.asarray(x, dtype=float)
+        x = as_float_array("x", x)
         if x.shape != (d,):
             raise ValueError(f"grad_E expects a point of shape ({d},), got {x.shape}")
         return A @ (x - x_star)
@@ -353,8 +357,8 @@ def steps_to_tolerance(path, x_star, tol: float) -> int | None:
     tol : float
         Tolerance on the Euclidean distance (> 0).
     """
-    path = np.asarray(path, dtype=float)
-    x_star = np.asarray(x_star, dtype=float)
+    path = as_float_array("path", path)
+    x_star = as_float_array("x_star", x_star)
     if path.ndim != 2 or x_star.shape != path.shape[1:]:
         raise ValueError(
             f"path must have shape (T, d) and x_star shape (d,), got {path.shape} and {x_star.shape}"

@@ -14,7 +14,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._checks import as_float_array, check_positive, check_positive_int
+from ._checks import check_flag, as_float_array, check_positive, check_positive_int
 
 __all__ = [
     "BOOK_STYLE",
@@ -138,6 +138,7 @@ def learning_curves(histories, *, metric: str = "loss", ax=None, logy: bool = Fa
     History. ``metric`` is ``"loss"`` or the name of a metric given to ``fit``
     (e.g. ``"acc"`` reads ``train_acc``/``val_acc``).
     """
+    logy = check_flag("logy", logy)
     if not isinstance(histories, dict):
         histories = {"": histories}
     if ax is None:
@@ -166,11 +167,12 @@ def histograms(arrays: dict, *, ax=None, bins: int = 40, log_abs: bool = False, 
     vanishing gradients of chapter 06. All histograms share the same bins. ``xlabel``
     names the quantity and may contain matplotlib math, e.g. ``r"$\\partial E/\\partial W$"``.
     """
+    log_abs = check_flag("log_abs", log_abs)
     if not arrays:
         raise ValueError("histograms needs at least one array")
     values = {}
     for label, a in arrays.items():
-        v = np.asarray(a, dtype=float).ravel()
+        v = as_float_array("a", a).ravel()
         if log_abs:
             v = np.log10(np.abs(v[v != 0]))
         if v.size == 0:

@@ -15,7 +15,7 @@ from math import lgamma
 
 import numpy as np
 
-from nnlib._checks import check_finite, check_positive
+from nnlib._checks import check_flag, check_finite, check_positive
 from nnlib.neurons import LIFResult, simulate_lif
 
 __all__ = ["psc_filter", "spike_train", "filter_spikes", "LIFNetworkResult", "simulate_lif_network"]
@@ -168,6 +168,7 @@ def simulate_lif_network(v_in, W, b, duration, dt=1e-4, *, tau_s=0.005, n=0, tau
     v0_pre, v0_post : float or array
         Initial potentials of the two populations.
     """
+    record_v = check_flag("record_v", record_v)
     W = check_finite("W", W)
     if W.ndim != 2:
         raise ValueError(f"W must be a 2-D array of shape (M, N), got shape {W.shape}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from ._checks import check_positive_int
+from ._checks import check_flag, check_positive_int
 
 __all__ = ["History", "fit", "evaluate", "accuracy", "device"]
 
@@ -146,6 +146,9 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
     restore_best : with validation data, load the weights of the best epoch at the end
     progress : show a tqdm progress bar over epochs
     """
+    restore_best = check_flag("restore_best", restore_best)
+    progress = check_flag("progress", progress)
+    shuffle = check_flag("shuffle", shuffle)
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     if patience is not None:

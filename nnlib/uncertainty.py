@@ -24,7 +24,7 @@ from torch import nn
 
 from ._random import torch_seed
 from . import seed as _seed
-from ._checks import as_float_array, check_budget, check_in_range, check_non_negative, check_positive, check_positive_int
+from ._checks import check_flag, as_float_array, check_budget, check_in_range, check_non_negative, check_positive, check_positive_int
 from .models.dropout import MCDropout
 
 __all__ = [
@@ -43,7 +43,7 @@ def _f64(name: str, a) -> np.ndarray:
     """Convert an array-like or tensor to a float64 numpy array, rejecting NaN/inf."""
     if isinstance(a, torch.Tensor):
         a = a.detach().cpu().numpy()
-    arr = np.asarray(a, dtype=np.float64)
+    arr = as_float_array("a", a)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     return arr
@@ -110,6 +110,7 @@ def mc_dropout_mode(model: nn.Module, *, shared_mask: bool = False):
     restored on exit. Raises ``ValueError`` if the model has no dropout layer, because
     "MC dropout" without dropout would return ``T`` identical passes and zero variance.
     """
+    shared_mask = check_flag("shared_mask", shared_mask)
     drops = [m for m in model.modules() if isinstance(m, nn.modules.dropout._DropoutNd)]
     if not drops:
         raise ValueError("MC dropout needs a model with at least one dropout layer "
@@ -162,6 +163,7 @@ def mc_samples(model: nn.Module, x, T: int = 100, *, rng: int | None = None,
     numpy.ndarray
         Shape ``(T, *output_shape)``; a trailing output axis of size 1 is squeezed.
     """
+    shared_mask = check_flag("shared_mask", shared_mask)
     T = check_positive_int("T (number of MC samples)", T)
     xt = _as_input(model, x)
     check_budget("T (number of MC samples)", T * max(len(xt), 1), "MAX_STEPS", "forward passes x inputs")

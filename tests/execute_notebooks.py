@@ -25,7 +25,7 @@ from tests.book_plugin import kernel_environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL_TIMEOUT = 120  # seconds; the same per-cell limit as the nbval run (pyproject.toml)
-BUDGET = 60  # seconds per chapter (DESIGN section 5); 120 is the hard ceiling
+BUDGET = 60  # seconds per chapter (CONTRIBUTING.md, chapter conventions); 120 is the hard ceiling
 
 
 def execute(path: Path) -> float:

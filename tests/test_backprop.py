@@ -135,7 +135,8 @@ def test_flatten_roundtrip():
 
 
 def test_gradient_descent_power_plant_relu_412_epochs():
-    # Seed 004's worked example (weights reconstructed in the reference notes).
+    # The power-plant example of Guessoum & Brahimi's slides (after Kelleher et al., ch. 8),
+    # weights as reconstructed in chapter 03.
     X = np.array([[0.04, 0.81], [0.84, 0.58], [0.50, 0.07], [0.53, 1.00]])
     t = np.array([[0.94], [0.13], [0.57], [0.36]])
     params = [

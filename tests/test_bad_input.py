@@ -167,3 +167,14 @@ def test_psc_filter_large_order_stays_normalised():
 def test_image_grid_needs_a_column():
     with pytest.raises(ValueError, match="ncols must be an integer >= 1"):
         image_grid(np.zeros((2, 8, 8)), ncols=0)
+
+
+@pytest.mark.parametrize("bad", ["False", None, 2, np.nan])
+def test_flags_must_be_bools(bad):
+    with pytest.raises(TypeError, match="record_v must be True or False"):
+        simulate_lif(1.5, 0.01, record_v=bad)
+
+
+def test_numbers_are_not_bools():
+    with pytest.raises(TypeError, match="tau_m must be a number, got the bool True"):
+        simulate_lif(1.5, 0.01, tau_m=True)

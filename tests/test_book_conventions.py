@@ -1,4 +1,4 @@
-"""The book's conventions (DESIGN sections 4-6), checked on every stored chapter.
+"""The book's chapter conventions (CONTRIBUTING.md), checked on every stored chapter.
 
 These run on the notebook files as stored, without executing them (nbval does that),
 so a chapter that was saved half-executed, without its widget state, or with claims

@@ -16,7 +16,7 @@ from nnlib.conv import (Conv2dLayer, conv2d_backward, conv2d_forward, conv_outpu
                         shift_images)
 
 
-# The 6x6 "4" of chapter 08 (seed 004's running example).
+# The 6x6 "4" of chapter 08 (the running example of Guessoum & Brahimi's slides).
 FOUR = np.zeros((6, 6))
 FOUR[1:4, 1] = 255
 FOUR[2:5, 3] = 255
@@ -47,7 +47,7 @@ def test_conv_output_size_errors(args, match):
         conv_output_size(*args)
 
 
-# --------------------------------------------------------- the seed's worked example
+# --------------------------------------------------------- the slides' worked example
 def test_hand_worked_four():
     fmap = relu(correlate2d(FOUR, HORIZONTAL_LINE))
     assert fmap[0, 0] == 255 and fmap[2, 1] == 765

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_flag
+
 __all__ = ["LETTER_SHAPE", "LETTER_NAMES", "letters"]
 
 _BITMAPS = {
@@ -337,6 +339,7 @@ def letters(names=None, *, flat: bool = False) -> np.ndarray:
     ValueError
         If a name is not a single letter A-Z, or ``names`` is empty.
     """
+    flat = check_flag("flat", flat)
     if names is None:
         names = LETTER_NAMES
     if isinstance(names, str):

@@ -20,7 +20,7 @@ import numpy as np
 
 from .._random import as_generator
 
-from .._checks import check_finite, check_non_negative, check_positive_int
+from .._checks import as_float_array, check_finite, check_non_negative, check_positive_int
 
 __all__ = ["xsinx", "make_xsinx", "Standardizer", "CO2Data", "load_co2"]
 
@@ -75,7 +75,7 @@ def make_xsinx(n: int = 20, *, clusters=((-5.0, 5.0),), gaps=(), noise_std: floa
     n : int
         Number of points (>= 1).
     clusters : sequence of (low, high)
-        Intervals where inputs may lie. Default: the seed's single interval [-5, 5].
+        Intervals where inputs may lie. Default: the single interval [-5, 5] of the NYU course's lab.
     gaps : sequence of (low, high)
         Intervals removed from the clusters.
     noise_std : float
@@ -125,13 +125,13 @@ class Standardizer:
         return cls(float(v.mean()), float(v.std()))
 
     def transform(self, values) -> np.ndarray:
-        return (np.asarray(values, dtype=float) - self.mean) / self.std
+        return (as_float_array("values", values) - self.mean) / self.std
 
     def inverse(self, z) -> np.ndarray:
-        return np.asarray(z, dtype=float) * self.std + self.mean
+        return as_float_array("z", z) * self.std + self.mean
 
     def inverse_scale(self, spread, power: int = 1) -> np.ndarray:
-        return np.asarray(spread, dtype=float) * self.std**power
+        return as_float_array("spread", spread) * self.std**power
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._random import as_generator
 
-from .._checks import check_non_negative, check_positive_int
+from .._checks import check_flag, as_float_array, check_non_negative, check_positive_int
 
 __all__ = [
     "xor",
@@ -91,6 +91,7 @@ def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, rng=0, *, return_prototy
     prototypes : ndarray, shape (n_classes, dim), float64
         Only when ``return_prototypes`` is true.
     """
+    return_prototypes = check_flag("return_prototypes", return_prototypes)
     n = check_positive_int("n", n)
     n_classes = check_positive_int("n_classes", n_classes)
     if n_classes < 2:
@@ -160,7 +161,7 @@ def dose_response_mean(x):
     a smooth, mildly nonlinear fall of the blood-sugar level with the dose
     :math:`x \\in [0, 1]` (arbitrary units).
     """
-    x = np.asarray(x, dtype=float)
+    x = as_float_array("x", x)
     return 1.2 - 0.7 * x + 0.3 * np.sin(2 * np.pi * x)
 
 

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import check_choice, check_positive_int
+from .._checks import check_flag, check_choice, check_positive_int
 from ._inputs import as_model_input
 
 __all__ = ["Autoencoder", "digits_autoencoder", "train_digits_autoencoder"]
@@ -89,6 +89,7 @@ class Autoencoder(nn.Module):
     def __init__(self, sizes: Sequence[int], activation: str = "sigmoid", *,
                  code_activation: str | None = None, output_activation: str = "sigmoid",
                  tied: bool = False):
+        tied = check_flag("tied", tied)
         super().__init__()
         sizes = list(sizes)
         if len(sizes) < 2:
@@ -183,6 +184,7 @@ def digits_autoencoder(code_size: int = 2, hidden: Sequence[int] = (128,), *,
     tied : bool
         Tie decoder weights to the transposed encoder weights.
     """
+    tied = check_flag("tied", tied)
     code_size = check_positive_int("code_size", code_size)
     return Autoencoder([64, *hidden, code_size], activation="relu", code_activation="identity",
                        output_activation="sigmoid", tied=tied)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._checks import check_choice, check_positive_int, check_probability
+from .._checks import check_flag, check_choice, check_positive_int, check_probability
 from ._inputs import as_model_input
 
 __all__ = ["MCDropout", "DropoutMLP"]
@@ -46,6 +46,7 @@ class MCDropout(nn.Dropout):
     """
 
     def __init__(self, p: float = 0.1, shared_mask: bool = False):
+        shared_mask = check_flag("shared_mask", shared_mask)
         p = check_probability("dropout p", p)
         super().__init__(p=p)
         self.shared_mask = bool(shared_mask)
@@ -91,7 +92,7 @@ class DropoutMLP(nn.Module):
         and hence how uncertainty behaves away from the data (chapter 12).
     input_p : float
         Drop probability applied to the input itself, in [0, 1) (default 0: no input
-        dropout; the seed's lab uses 0.05 on a 1-D input).
+        dropout; the NYU course's MC-dropout lab uses 0.05 on a 1-D input).
     """
 
     def __init__(self, in_features: int = 1, out_features: int = 1, hidden=(64, 64), *,

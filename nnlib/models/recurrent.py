@@ -23,7 +23,7 @@ import math
 import torch
 from torch import nn
 
-from .._checks import check_choice, check_finite, check_positive_int
+from .._checks import check_flag, check_choice, check_finite, check_positive_int
 from ._inputs import as_model_input
 
 __all__ = ["ElmanRNN", "LSTMCell", "LSTM", "SequenceModel", "LSTM_GATES", "TORCH_LSTM_GATES"]
@@ -214,6 +214,7 @@ class LSTMCell(nn.Module):
 
     def update(self, z: torch.Tensor, c: torch.Tensor, return_gates: bool = False):
         """Gates and new state from the stacked pre-activations ``z`` (batch, 4 n_hidden) and :math:`\\mathbf c_{t-1}`."""
+        return_gates = check_flag("return_gates", return_gates)
         H = self.n_hidden
         f, i, o = torch.sigmoid(z[:, :3 * H]).split(H, dim=1)  # the three gates: one call
         g = torch.tanh(z[:, 3 * H:])  # the candidate
@@ -228,6 +229,7 @@ class LSTMCell(nn.Module):
 
         Returns ``(h, c)``, or ``(h, c, gates)`` with a dict of f, i, g, o if ``return_gates``.
         """
+        return_gates = check_flag("return_gates", return_gates)
         if x.ndim != 2 or x.shape[1] != self.n_in:
             raise ValueError(f"LSTMCell: input must have shape (batch, {self.n_in}), got {tuple(x.shape)}")
         if state is None:
