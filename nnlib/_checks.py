@@ -68,7 +68,7 @@ def check_budget(name: str, amount, limit_name: str = "MAX_STEPS", unit: str = "
     """Refuse work above a documented limit before it starts (see the module docstring)."""
     limit = globals()[limit_name]
     if amount > limit:
-        raise ValueError(f"{name} asks for {amount:.3g} {unit}, above the limit of {limit:.3g} "
+        raise ValueError(f"{name} asks for {amount:.3g}{' ' + unit if unit else ''}, above the limit of {limit:.3g} "
                          f"(nnlib._checks.{limit_name}; raise it to allow this deliberately){hint}")
     return int(amount)
 
@@ -145,10 +145,15 @@ def check_choice(name: str, value, choices) -> object:
 
 
 def check_positive_int(name: str, value) -> int:
-    """Return ``value`` as an int, raising ``ValueError`` unless it is an integer >= 1."""
+    """Return ``value`` as an int, raising ``ValueError`` unless it is an integer >= 1.
+
+    Counts (samples, units, epochs, steps) above :data:`MAX_STEPS` are refused as well:
+    no count that large fits the book's CPU budget, and refusing it early is what keeps
+    a mistyped ``10**9`` from allocating or looping for hours.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
+    return check_budget(name, int(value), "MAX_STEPS", "")  # message: "n asks for 1e+09, above ..."
 
 
 def check_shape(name: str, array, expected: tuple) -> None:
