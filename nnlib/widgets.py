@@ -10,6 +10,7 @@ HTML book with no kernel and no network, and in Jupyter.
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -55,6 +56,46 @@ class FrameSlider(widgets.VBox):
     def nbytes(self) -> int:
         """Total size of the PNG frames in bytes."""
         return sum(len(f) for f in self.frames)
+
+    def key_frames(self, n: int = 4) -> list:
+        """Up to ``n`` frames spread evenly over the slider's range (first and last included).
+
+        With two parameters the frames run along the diagonal of the grid, so both values change.
+        """
+        sizes = [len(v) for v in self.params.values()]
+        longest = max(sizes)
+        k = min(check_positive_int("n", n), longest)
+        picks = sorted({round(i * (longest - 1) / max(k - 1, 1)) for i in range(k)})
+        if len(sizes) == 1:
+            return [self.frames[i] for i in picks]
+        return [self.frames[min(i, sizes[0] - 1) * sizes[1] + min(i, sizes[1] - 1)] for i in picks]
+
+    def strip_png(self, n: int = 4) -> bytes:
+        """The key frames side by side as one PNG: the widget's picture where no slider can move.
+
+        The PDF book and other static renderers show this image instead of the slider.
+        """
+        from PIL import Image
+
+        images = [Image.open(io.BytesIO(f)).convert("RGB") for f in self.key_frames(n)]
+        height = max(im.height for im in images)
+        images = [im if im.height == height else im.resize((round(im.width * height / im.height), height))
+                  for im in images]
+        strip = Image.new("RGB", (sum(im.width for im in images) + 8 * (len(images) - 1), height), "white")
+        x = 0
+        for im in images:
+            strip.paste(im, (x, 0))
+            x += im.width + 8
+        out = io.BytesIO()
+        strip.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        # the live widget for Jupyter and the HTML book, plus a picture for static formats (PDF)
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["image/png"] = self.strip_png()
+        return bundle
 
     def __repr__(self) -> str:  # stable text: the notebook tests compare it
         grid = " x ".join(f"{name}[{len(values)}]" for name, values in self.params.items())

@@ -51,3 +51,27 @@ def test_bad_parameters(params, message):
 def test_size_budget_is_enforced():
     with pytest.raises(ValueError, match="exceed max_bytes"):
         frame_slider(draw_sine, max_bytes=1000, freq=[1, 2, 3])
+
+
+def test_static_formats_get_a_strip_of_key_frames():
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from nnlib.widgets import frame_slider
+
+    def draw(a, b=0.0):
+        fig, ax = plt.subplots(figsize=(2, 1.5))
+        ax.plot([0, 1], [b, a])
+        return fig
+    one = frame_slider(draw, a=[1, 2, 3, 4, 5, 6])
+    assert one.key_frames() == [one.frames[i] for i in (0, 2, 3, 5)]
+    bundle = one._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert {"image/png", "application/vnd.jupyter.widget-view+json", "text/plain"} <= set(data)
+    strip = Image.open(io.BytesIO(data["image/png"]))
+    frame = Image.open(io.BytesIO(one.frames[0]))
+    assert strip.height == frame.height and strip.width == 4 * frame.width + 3 * 8
+    two = frame_slider(draw, a=[1, 2, 3], b=[0.0, 1.0])  # the diagonal of the grid
+    assert two.key_frames() == [two.frames[0], two.frames[3], two.frames[5]]
