@@ -14,7 +14,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._checks import check_flag, as_float_array, check_positive, check_positive_int
+from ._checks import check_budget, check_flag, as_float_array, check_positive, check_positive_int
 
 __all__ = [
     "BOOK_STYLE",
@@ -111,10 +111,16 @@ def decision_regions(predict, X, y, *, ax=None, resolution: int = 200, padding: 
 
     ``predict`` maps an (m, 2) numpy array of points to m integer class labels.
     """
-    X = np.asarray(X)
+    X = as_float_array("X", X)
     y = np.asarray(y)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"decision_regions needs 2-D inputs of shape (n, 2), got {X.shape}")
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0 or not np.all(np.isfinite(X)):
+        raise ValueError(f"decision_regions needs finite 2-D inputs X of shape (n, 2), n >= 1, got shape {X.shape}")
+    if y.shape != (len(X),) or y.dtype.kind not in "iub":
+        raise ValueError(f"decision_regions needs integer class labels y of shape ({len(X)},), "
+                         f"got {y.dtype} of shape {y.shape}")
+    resolution = check_positive_int("resolution", resolution)
+    check_budget("resolution ** 2 (grid points)", resolution ** 2, "MAX_ELEMENTS", "points")
+    padding = check_positive("padding", padding)
     if ax is None:
         _, ax = plt.subplots()
     (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
@@ -178,6 +184,7 @@ def histograms(arrays: dict, *, ax=None, bins: int = 40, log_abs: bool = False, 
         if v.size == 0:
             raise ValueError(f"histograms: the array for {label!r} has no values to plot")
         values[label] = v
+    bins = check_positive_int("bins", bins)
     edges = np.histogram_bin_edges(np.concatenate(list(values.values())), bins=bins)
     if ax is None:
         _, ax = plt.subplots()
