@@ -24,8 +24,8 @@ where :math:`\\delta^\\ell = \\partial E / \\partial Z^\\ell`. For one example t
 gradient is the outer product of the layer's input and its :math:`\\delta`; for a batch
 the matrix product sums these outer products over the examples.
 
-The losses (:func:`half_sse`, :func:`bce_with_logits`, :func:`cross_entropy_with_logits`)
-and :func:`softmax` live in :mod:`nnlib.functional` and are re-exported here for
+The losses (:func:`~nnlib.functional.half_sse`, :func:`~nnlib.functional.bce_with_logits`, :func:`~nnlib.functional.cross_entropy_with_logits`)
+and :func:`~nnlib.functional.softmax` live in :mod:`nnlib.functional` and are re-exported here for
 chapter 03, which uses them next to the backward pass.
 
 Parameters are a list of ``(W, b)`` pairs, one per layer; activations are given by name
@@ -188,7 +188,7 @@ def backward(params, cache: Cache, grad_output, activations):
         The result of :func:`forward` on the same parameters.
     grad_output : ndarray, shape (m, n_L)
         :math:`\\partial E / \\partial A^L`, the derivative of the loss with respect to the
-        network's output (e.g. the second value returned by :func:`half_sse`).
+        network's output (e.g. the second value returned by :func:`~nnlib.functional.half_sse`).
 
     Returns
     -------
@@ -230,8 +230,8 @@ _LOSSES = {"half_sse": half_sse, "bce_with_logits": bce_with_logits,
 def loss_and_grads(params, X, t, activations, loss: str = "half_sse", reduction: str = "sum"):
     """One forward and one backward pass: returns ``(E, grads)``.
 
-    ``loss`` names one of :func:`half_sse`, :func:`bce_with_logits` (use an ``"identity"``
-    last layer: the loss takes logits) or :func:`cross_entropy_with_logits`.
+    ``loss`` names one of :func:`~nnlib.functional.half_sse`, :func:`~nnlib.functional.bce_with_logits` (use an ``"identity"``
+    last layer: the loss takes logits) or :func:`~nnlib.functional.cross_entropy_with_logits`.
     """
     check_choice("loss", loss, tuple(_LOSSES))
     check_choice("reduction", reduction, REDUCTIONS)
