@@ -183,7 +183,7 @@ def sequence_half_sse(Y, targets, weights=None):
 
 
 def loss_and_grads(params: dict, X, targets, weights=None, h0=None):
-    """Forward pass, :func:`~nnlib.functional.half_sse` and :func:`bptt` in one call: returns ``(E, grads, cache)``."""
+    """Forward pass, :func:`sequence_half_sse` and :func:`bptt` in one call: returns ``(E, grads, cache)``."""
     cache = rnn_forward(params, X, h0)
     E, dY = sequence_half_sse(cache.Y, targets, weights)
     return E, bptt(params, cache, dY), cache
