@@ -20,7 +20,7 @@ from .._random import as_generator
 
 from .._checks import check_choice, check_non_negative, check_positive_int
 
-__all__ = ["delayed_recall", "next_number_sequences", "SEQUENCE_KINDS"]
+__all__ = ["delayed_recall", "next_number_sequences", "key_value_lookup", "SEQUENCE_KINDS"]
 
 #: The families of sequences :func:`next_number_sequences` can draw.
 SEQUENCE_KINDS = ("arithmetic", "periodic", "mixed")
@@ -145,3 +145,53 @@ def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_perio
         S[is_periodic] = _periodic(rng, int(is_periodic.sum()), length, scale, max_period)
     S = S.astype(np.float64)
     return S[:, :-1, None], S[:, 1:, None]
+
+
+def key_value_lookup(n: int, n_pairs: int, *, n_keys: int = 8, n_values: int = 4, rng=0):
+    """A content-based lookup task: ``n_pairs`` (key, value) pairs, then a query key (chapter 13).
+
+    Each sequence has ``n_pairs + 1`` steps and ``n_keys + n_values + 1`` input channels.
+    Steps ``0, ..., n_pairs - 1`` each show one pair: a one-hot key (channels
+    ``0 .. n_keys - 1``, keys distinct within a sequence) and a one-hot value (the next
+    ``n_values`` channels). The last step shows a query: one of the sequence's keys, with the
+    last channel (a *query marker*) set to 1 and no value. The target is the value stored with
+    that key. Where the answer sits depends on the content of the query, not on a fixed
+    position; guessing scores ``1 / n_values``.
+
+    Parameters
+    ----------
+    n : int
+        Number of sequences (>= 1).
+    n_pairs : int
+        Pairs per sequence, 1 <= n_pairs <= n_keys.
+    n_keys : int
+        Number of distinct keys (>= 1).
+    n_values : int
+        Number of distinct values (classes), >= 2.
+    rng : numpy Generator, int or None
+        Source of randomness (the book's convention, ``nnlib._random``).
+
+    Returns
+    -------
+    X : ndarray of float64, shape (n, n_pairs + 1, n_keys + n_values + 1)
+    y : ndarray of int64, shape (n,)
+        The value paired with the query key, in ``0, ..., n_values - 1``.
+    """
+    n = check_positive_int("n", n)
+    n_pairs = check_positive_int("n_pairs", n_pairs)
+    n_keys = check_positive_int("n_keys", n_keys)
+    n_values = _check_int_at_least("n_values", n_values, 2)
+    if n_pairs > n_keys:
+        raise ValueError(f"n_pairs must be <= n_keys={n_keys} (keys are distinct), got {n_pairs}")
+    rng = as_generator(rng)
+    keys = np.argsort(rng.random((n, n_keys)), axis=1)[:, :n_pairs]  # distinct keys per sequence
+    values = rng.integers(0, n_values, size=(n, n_pairs))
+    asked = rng.integers(0, n_pairs, size=n)
+    rows = np.arange(n)
+    X = np.zeros((n, n_pairs + 1, n_keys + n_values + 1))
+    steps = np.arange(n_pairs)
+    X[rows[:, None], steps, keys] = 1.0
+    X[rows[:, None], steps, n_keys + values] = 1.0
+    X[rows, n_pairs, keys[rows, asked]] = 1.0
+    X[rows, n_pairs, -1] = 1.0
+    return X.astype(np.float64), values[rows, asked].astype(np.int64)

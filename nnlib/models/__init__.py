@@ -11,3 +11,4 @@ from .cnn import *  # noqa: F401,F403
 from .vae import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
