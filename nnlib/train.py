@@ -12,16 +12,12 @@ import copy
 from dataclasses import dataclass, field
 
 import torch
+from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from ._checks import check_flag, check_positive_int
 
-__all__ = ["History", "fit", "evaluate", "accuracy", "device"]
-
-
-def device() -> torch.device:
-    """The device the book trains on: the CPU (the book is sized for it), or CUDA if present."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+__all__ = ["History", "fit", "evaluate", "accuracy", "train_digits_autoencoder"]
 
 
 def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
@@ -204,3 +200,49 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
     if restore_best and best_state is not None:
         model.load_state_dict(best_state)
     return history
+
+
+# --------------------------------------------------------------------------- recipes
+def train_digits_autoencoder(code_size: int = 2, *, hidden: Sequence[int] = (128,), epochs: int = 40,
+                             lr: float = 1e-2, batch_size: int = 128, seed: int = 0, digits=None):
+    """Build :func:`nnlib.models.digits_autoencoder` and train it exactly as chapter 07 does.
+
+    Seeds with ``nnlib.seed(seed)``, then minimises the mean squared reconstruction error
+    of the training digits with Adam (``lr``) in mini-batches of ``batch_size`` for
+    ``epochs`` epochs with :func:`fit`, keeping the weights of the epoch with
+    the lowest validation error.
+
+    Parameters
+    ----------
+    code_size, hidden : see :func:`nnlib.models.digits_autoencoder`
+    epochs, lr, batch_size : training settings (chapter 07's defaults)
+    seed : int
+        Seed for the initial weights and the mini-batch order.
+    digits : nnlib.data.Digits, optional
+        The data set; default ``nnlib.data.load_digits()``.
+
+    Returns
+    -------
+    model : Autoencoder
+        The trained model (in training mode; it has no dropout or batch norm).
+    history : History
+        Training and validation losses per epoch.
+
+    Examples
+    --------
+    >>> model, history = train_digits_autoencoder(2)        # doctest: +SKIP
+    >>> codes = model.encode(X)                              # (n, 2) latent points
+    >>> images = model.decode(codes)                         # back to (n, 64) pixels
+    """
+    from . import seed as seed_everything
+    from .data import load_digits
+    from .models.autoencoder import digits_autoencoder
+
+    digits = load_digits() if digits is None else digits
+    X_train, _, X_val, _, _, _ = digits.as_tensors()
+    seed_everything(seed)
+    model = digits_autoencoder(code_size, hidden)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = fit(model, (X_train, X_train), nn.MSELoss(), optimizer, epochs=epochs,
+                  val_data=(X_val, X_val), batch_size=batch_size)
+    return model, history

@@ -1521,11 +1521,11 @@ def _():
     return digits_autoencoder, dict(code_size=2, hidden=(16,), tied=False)
 
 
-@spec("nnlib.models.autoencoder.train_digits_autoencoder", code_size="int", hidden=P("sizes", bad={"huge-width"}, ok={"one", "empty"}),
+@spec("nnlib.train.train_digits_autoencoder", code_size="int", hidden=P("sizes", bad={"huge-width"}, ok={"one", "empty"}),
       epochs=P("int", bad={"huge"}), lr="pos", batch_size="int", seed="int0")
 def _():
     _torch()
-    from nnlib.models import train_digits_autoencoder
+    from nnlib.train import train_digits_autoencoder
     from nnlib.data import load_digits
     d = load_digits()
     small = dataclasses.replace(d, X_train=d.X_train[:64], y_train=d.y_train[:64], X_val=d.X_val[:32],

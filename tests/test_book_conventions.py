@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import setup_cell
+
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_MARKER = 'importlib.util.find_spec("nnlib") is None'
 MAX_NOTEBOOK_BYTES = 8_000_000
@@ -86,8 +88,9 @@ def test_title_and_setup_cell(name):
         f"{name}: the first markdown cell must start with '# Title' (the book adds the chapter number), got {title!r}")
     setup = code_cells(nb)[0]
     assert SETUP_MARKER in source(setup), f"{name}: the first code cell must be the Colab/Binder setup cell"
-    assert f"git+{repository_url()}" in source(setup), (
-        f"{name}: the setup cell must install nnlib from the repository in _config.yml ({repository_url()})")
+    assert source(setup) == setup_cell.source(), (
+        f"{name}: the setup cell differs from tests/setup_cell.py (which installs from {repository_url()}); "
+        "run `python tests/setup_cell.py`")
     assert {"remove-input", "remove-output"} <= set(setup["metadata"].get("tags", [])), (
         f"{name}: tag the setup cell remove-input and remove-output (hidden in the HTML)")
     assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", f"{name}: kernel must be python3"

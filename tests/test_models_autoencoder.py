@@ -126,7 +126,7 @@ def test_bad_input_shapes():
 
 
 def test_train_digits_autoencoder_is_deterministic():
-    from nnlib.models import train_digits_autoencoder
+    from nnlib.train import train_digits_autoencoder
 
     m1, h1 = train_digits_autoencoder(2, epochs=2, hidden=(16,))
     m2, h2 = train_digits_autoencoder(2, epochs=2, hidden=(16,))

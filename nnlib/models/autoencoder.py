@@ -19,7 +19,7 @@ from torch import nn
 from .._checks import check_flag, check_choice, check_positive_int
 from ._inputs import as_model_input
 
-__all__ = ["Autoencoder", "digits_autoencoder", "train_digits_autoencoder"]
+__all__ = ["Autoencoder", "digits_autoencoder"]
 
 #: Activation names accepted by :class:`Autoencoder` and the functions they stand for.
 #: (Module-level only, not re-exported by ``nnlib.models``.)
@@ -188,48 +188,3 @@ def digits_autoencoder(code_size: int = 2, hidden: Sequence[int] = (128,), *,
     code_size = check_positive_int("code_size", code_size)
     return Autoencoder([64, *hidden, code_size], activation="relu", code_activation="identity",
                        output_activation="sigmoid", tied=tied)
-
-
-def train_digits_autoencoder(code_size: int = 2, *, hidden: Sequence[int] = (128,), epochs: int = 40,
-                             lr: float = 1e-2, batch_size: int = 128, seed: int = 0, digits=None):
-    """Build :func:`digits_autoencoder` and train it exactly as chapter 07 does.
-
-    Seeds with ``nnlib.seed(seed)``, then minimises the mean squared reconstruction error
-    of the training digits with Adam (``lr``) in mini-batches of ``batch_size`` for
-    ``epochs`` epochs via ``nnlib.train.fit``, keeping the weights of the epoch with
-    the lowest validation error.
-
-    Parameters
-    ----------
-    code_size, hidden : see :func:`digits_autoencoder`
-    epochs, lr, batch_size : training settings (chapter 07's defaults)
-    seed : int
-        Seed for the initial weights and the mini-batch order.
-    digits : nnlib.data.Digits, optional
-        The data set; default ``nnlib.data.load_digits()``.
-
-    Returns
-    -------
-    model : Autoencoder
-        The trained model (in training mode; it has no dropout or batch norm).
-    history : nnlib.train.History
-        Training and validation losses per epoch.
-
-    Examples
-    --------
-    >>> model, history = train_digits_autoencoder(2)        # doctest: +SKIP
-    >>> codes = model.encode(X)                              # (n, 2) latent points
-    >>> images = model.decode(codes)                         # back to (n, 64) pixels
-    """
-    from .. import seed as seed_everything
-    from ..data import load_digits
-    from ..train import fit
-
-    digits = load_digits() if digits is None else digits
-    X_train, _, X_val, _, _, _ = digits.as_tensors()
-    seed_everything(seed)
-    model = digits_autoencoder(code_size, hidden)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, (X_train, X_train), nn.MSELoss(), optimizer, epochs=epochs,
-                  val_data=(X_val, X_val), batch_size=batch_size)
-    return model, history
