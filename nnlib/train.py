@@ -205,7 +205,7 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
 # --------------------------------------------------------------------------- recipes
 def train_digits_autoencoder(code_size: int = 2, *, hidden: Sequence[int] = (128,), epochs: int = 40,
                              lr: float = 1e-2, batch_size: int = 128, seed: int = 0, digits=None):
-    """Build :func:`nnlib.models.digits_autoencoder` and train it exactly as chapter 07 does.
+    """Build :func:`~nnlib.models.autoencoder.digits_autoencoder` and train it exactly as chapter 07 does.
 
     Seeds with ``nnlib.seed(seed)``, then minimises the mean squared reconstruction error
     of the training digits with Adam (``lr``) in mini-batches of ``batch_size`` for
@@ -214,7 +214,7 @@ def train_digits_autoencoder(code_size: int = 2, *, hidden: Sequence[int] = (128
 
     Parameters
     ----------
-    code_size, hidden : see :func:`nnlib.models.digits_autoencoder`
+    code_size, hidden : see :func:`~nnlib.models.autoencoder.digits_autoencoder`
     epochs, lr, batch_size : training settings (chapter 07's defaults)
     seed : int
         Seed for the initial weights and the mini-batch order.

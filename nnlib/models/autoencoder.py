@@ -173,7 +173,7 @@ def digits_autoencoder(code_size: int = 2, hidden: Sequence[int] = (128,), *,
     best validation epoch are kept). With ``code_size=2`` this gives the 2-D latent space
     that chapter 10 (variational autoencoders) starts from; use :meth:`Autoencoder.encode`
     for codes and :meth:`Autoencoder.decode` to draw images from code points.
-    :func:`train_digits_autoencoder` does all of this in one call.
+    :func:`nnlib.train.train_digits_autoencoder` does all of this in one call.
 
     Parameters
     ----------
