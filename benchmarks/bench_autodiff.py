@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
-from nnlib import nn
+from nnlib import nn, optim
 
 SIZES = (64, 128, 128, 10)
 BATCH = 128
@@ -66,7 +66,7 @@ def bench(dtype, steps, repeats):
     x = rng.normal(size=(BATCH, SIZES[0])).astype(dtype)
     y = rng.integers(0, SIZES[-1], BATCH)
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-    opt = nn.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     t_opt = torch.optim.SGD(t_model.parameters(), lr=0.01, momentum=0.9)
     ours = (model, opt, nn.CrossEntropyLoss(), x, y)
     theirs = (t_model, t_opt, torch.nn.CrossEntropyLoss(), tx, ty)

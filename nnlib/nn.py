@@ -271,7 +271,3 @@ class CrossEntropyLoss(Module):
 
 # ----- optimisers -------------------------------------------------------------------
 
-
-# The optimisers live in nnlib.optim, as torch's live in torch.optim; the names stay
-# importable from here for code written with torch.nn-style imports.
-from .optim import SGD, Adam, Optimizer  # noqa: E402

@@ -730,7 +730,7 @@ def _():
 
 # --- nn ----------------------------------------------------------------------------------------
 def _lin():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.Linear(2, 3, rng=0)
 
 
@@ -756,7 +756,7 @@ def _():
 
 @spec("nnlib.nn.Linear", in_features="int", out_features="int", bias="bool", rng="rng")
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.Linear, dict(in_features=2, out_features=3, bias=True, rng=0)
 
 
@@ -767,13 +767,13 @@ def _():
 
 @spec("nnlib.nn.Sequential", layer0="callable", layer1="callable")
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.Sequential, dict(layer0=_lin(), layer1=nn.ReLU()), ("layer0", "layer1")
 
 
 @spec("nnlib.nn.Sequential.forward", x=P("arr", ok={"missing-dim"}, either={"extra-dim"}))
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.Sequential(_lin(), nn.Tanh()).forward, dict(x=_V([[1.0, 2.0]]))
 
 
@@ -781,31 +781,31 @@ for _name in ("ReLU", "Tanh", "Sigmoid"):
     def _mk(_name=_name):
         @spec(f"nnlib.nn.{_name}")
         def _():
-            from nnlib import nn
+            from nnlib import nn, optim
             return getattr(nn, _name), dict()
 
         @spec(f"nnlib.nn.{_name}.forward", x=P("arr", ok={"extra-dim", "missing-dim", "empty"}, either={"inf"}))
         def _():
-            from nnlib import nn
+            from nnlib import nn, optim
             return getattr(nn, _name)().forward, dict(x=_V())
     _mk()
 
 
 @spec("nnlib.nn.mse_loss", pred="arr", target="arr")
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.mse_loss, dict(pred=_V([[0.5], [1.0]]), target=np.array([[1.0], [0.0]]))
 
 
 @spec("nnlib.nn.binary_cross_entropy", prob=P("arr", bad={"neg"}), target=P("arr", bad={"neg"}))
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.binary_cross_entropy, dict(prob=_V([[0.3], [0.8]]), target=np.array([[1.0], [0.0]]))
 
 
 @spec("nnlib.nn.cross_entropy", logits="arr", targets=P("arr", bad={"neg"}))
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.cross_entropy, dict(logits=_V([[1.0, 2.0, 0.0], [0.0, 0.0, 1.0]]), targets=np.array([1, 2]))
 
 
@@ -813,49 +813,49 @@ for _name, _fn in (("MSELoss", "mse_loss"), ("BCELoss", "binary_cross_entropy"),
     def _mk(_name=_name):
         @spec(f"nnlib.nn.{_name}")
         def _():
-            from nnlib import nn
+            from nnlib import nn, optim
             return getattr(nn, _name), dict()
     _mk()
 
 
 @spec("nnlib.nn.MSELoss.forward", pred="arr", target="arr")
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.MSELoss().forward, dict(pred=_V([[0.5], [1.0]]), target=np.array([[1.0], [0.0]]))
 
 
 @spec("nnlib.nn.BCELoss.forward", prob=P("arr", bad={"neg"}), target=P("arr", bad={"neg"}))
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.BCELoss().forward, dict(prob=_V([[0.3], [0.8]]), target=np.array([[1.0], [0.0]]))
 
 
 @spec("nnlib.nn.CrossEntropyLoss.forward", logits="arr", targets=P("arr", bad={"neg"}))
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.CrossEntropyLoss().forward, dict(logits=_V([[1.0, 2.0, 0.0], [0.0, 0.0, 1.0]]), targets=np.array([1, 2]))
 
 
 @spec("nnlib.optim.Optimizer", params="obj", lr="nonneg")
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.Optimizer, dict(params=_lin().parameters(), lr=0.1)
 
 
 @spec("nnlib.optim.Optimizer.zero_grad")
 def _():
-    from nnlib import nn
-    return nn.SGD(_lin().parameters(), 0.1).zero_grad, dict()
+    from nnlib import nn, optim
+    return optim.SGD(_lin().parameters(), 0.1).zero_grad, dict()
 
 
 @spec("nnlib.optim.SGD", params="obj", lr="nonneg", momentum="prob", weight_decay="nonneg")
 def _():
-    from nnlib import nn
-    return nn.SGD, dict(params=_lin().parameters(), lr=0.1, momentum=0.9, weight_decay=0.0)
+    from nnlib import nn, optim
+    return optim.SGD, dict(params=_lin().parameters(), lr=0.1, momentum=0.9, weight_decay=0.0)
 
 
 def _stepped(opt_cls, **kw):
-    from nnlib import nn
+    from nnlib import nn, optim
     lin = _lin()
     out = nn.mse_loss(lin(_V([[1.0, 2.0]])), np.zeros((1, 3)))
     out.backward()
@@ -864,21 +864,21 @@ def _stepped(opt_cls, **kw):
 
 @spec("nnlib.optim.SGD.step")
 def _():
-    from nnlib import nn
-    return _stepped(nn.SGD, lr=0.1, momentum=0.5).step, dict()
+    from nnlib import nn, optim
+    return _stepped(optim.SGD, lr=0.1, momentum=0.5).step, dict()
 
 
 @spec("nnlib.optim.Adam", params="obj", lr="nonneg", betas=P("pair", ok={"reversed", "equal"}), eps=P("nonneg", either={"zero"}),
       weight_decay="nonneg")
 def _():
-    from nnlib import nn
-    return nn.Adam, dict(params=_lin().parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
+    from nnlib import nn, optim
+    return optim.Adam, dict(params=_lin().parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
 
 
 @spec("nnlib.optim.Adam.step")
 def _():
-    from nnlib import nn
-    return _stepped(nn.Adam, lr=0.01).step, dict()
+    from nnlib import nn, optim
+    return _stepped(optim.Adam, lr=0.01).step, dict()
 
 
 @spec("nnlib.optim.sgd_step", x=P("arr", bad={"list"}), g="arr", velocity=P("arr", bad={"list"}), lr="pos", momentum="prob", nesterov="bool")
@@ -1945,7 +1945,7 @@ def _():
 
 @spec("nnlib.nn.Module")
 def _():
-    from nnlib import nn
+    from nnlib import nn, optim
     return nn.Module, dict()
 
 

@@ -17,7 +17,8 @@ from nnlib.conv import conv2d_forward
 from nnlib.gradcheck import check_grad
 from nnlib.hopfield import Hopfield
 from nnlib.neurons import simulate_hh, simulate_lif
-from nnlib.nn import Adam, Linear, binary_cross_entropy
+from nnlib.nn import Linear, binary_cross_entropy
+from nnlib.optim import Adam
 from nnlib.plot import image_grid
 from nnlib.synapses import psc_filter
 from nnlib.widgets import frame_slider

@@ -7,7 +7,7 @@ try:
 except ImportError:  # numpy-only run: tests that mention torch are skipped (conftest.py)
     torch = None
 
-from nnlib import nn
+from nnlib import nn, optim
 from nnlib.autodiff import Var
 
 
@@ -162,23 +162,23 @@ def run_steps(make_opt, make_t_opt, steps=3):
 
 
 def test_sgd_plain_momentum_and_weight_decay_match_torch():
-    run_steps(lambda p: nn.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1), steps=1)
-    run_steps(lambda p: nn.SGD(p, lr=0.1, momentum=0.9),
+    run_steps(lambda p: optim.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1), steps=1)
+    run_steps(lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
               lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9))
-    run_steps(lambda p: nn.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.01),
+    run_steps(lambda p: optim.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.01),
               lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.01))
 
 
 def test_adam_matches_torch():
-    run_steps(lambda p: nn.Adam(p, lr=0.01), lambda p: torch.optim.Adam(p, lr=0.01), steps=1)
-    run_steps(lambda p: nn.Adam(p, lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1),
+    run_steps(lambda p: optim.Adam(p, lr=0.01), lambda p: torch.optim.Adam(p, lr=0.01), steps=1)
+    run_steps(lambda p: optim.Adam(p, lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1),
               lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1))
 
 
 def test_optimisers_skip_parameters_without_gradient_and_keep_float32():
     w = Var(np.ones(3, dtype=np.float32))
     v = Var(np.ones(2, dtype=np.float32))
-    for opt in (nn.SGD([w, v], lr=0.1, momentum=0.9, weight_decay=0.1), nn.Adam([w, v])):
+    for opt in (optim.SGD([w, v], lr=0.1, momentum=0.9, weight_decay=0.1), optim.Adam([w, v])):
         (w * w).sum().backward()
         opt.step()
         opt.zero_grad()
@@ -187,17 +187,17 @@ def test_optimisers_skip_parameters_without_gradient_and_keep_float32():
 
 
 @pytest.mark.parametrize("make, match", [
-    (lambda p: nn.SGD(p, lr=-0.1), r"lr must be >= 0"),
-    (lambda p: nn.SGD(p, lr=0.1, momentum=1.0), r"momentum must be in \[0, 1\)"),
-    (lambda p: nn.SGD(p, lr=0.1, momentum=-0.5), r"momentum must be in \[0, 1\)"),
-    (lambda p: nn.SGD(p, lr=0.1, weight_decay=-1), r"weight_decay must be >= 0"),
-    (lambda p: nn.Adam(p, lr=-1e-3), r"lr must be >= 0"),
-    (lambda p: nn.Adam(p, betas=(1.0, 0.999)), r"beta1 must be in \[0, 1\)"),
-    (lambda p: nn.Adam(p, betas=(0.9, 1.5)), r"beta2 must be in \[0, 1\)"),
-    (lambda p: nn.Adam(p, betas=(0.9,)), r"pair"),
-    (lambda p: nn.Adam(p, eps=0.0), r"eps must be > 0"),
-    (lambda p: nn.Adam(p, lr=float("nan")), r"lr must be finite"),
-    (lambda p: nn.SGD([], lr=0.1), r"empty parameter list"),
+    (lambda p: optim.SGD(p, lr=-0.1), r"lr must be >= 0"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=1.0), r"momentum must be in \[0, 1\)"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=-0.5), r"momentum must be in \[0, 1\)"),
+    (lambda p: optim.SGD(p, lr=0.1, weight_decay=-1), r"weight_decay must be >= 0"),
+    (lambda p: optim.Adam(p, lr=-1e-3), r"lr must be >= 0"),
+    (lambda p: optim.Adam(p, betas=(1.0, 0.999)), r"beta1 must be in \[0, 1\)"),
+    (lambda p: optim.Adam(p, betas=(0.9, 1.5)), r"beta2 must be in \[0, 1\)"),
+    (lambda p: optim.Adam(p, betas=(0.9,)), r"pair"),
+    (lambda p: optim.Adam(p, eps=0.0), r"eps must be > 0"),
+    (lambda p: optim.Adam(p, lr=float("nan")), r"lr must be finite"),
+    (lambda p: optim.SGD([], lr=0.1), r"empty parameter list"),
 ])
 def test_invalid_hyperparameters(make, match):
     with pytest.raises(ValueError, match=match):
@@ -206,7 +206,7 @@ def test_invalid_hyperparameters(make, match):
 
 def test_optimiser_rejects_non_vars():
     with pytest.raises(TypeError, match="Vars"):
-        nn.SGD([np.ones(2)], lr=0.1)
+        optim.SGD([np.ones(2)], lr=0.1)
 
 
 def test_mlp_learns_a_small_problem():
@@ -215,7 +215,7 @@ def test_mlp_learns_a_small_problem():
     x = np.concatenate([rng.normal(-1, 0.5, (50, 2)), rng.normal(1, 0.5, (50, 2))])
     y = np.repeat([0, 1], 50)
     model = nn.Sequential(nn.Linear(2, 8, rng=rng), nn.ReLU(), nn.Linear(8, 2, rng=rng))
-    opt = nn.SGD(model.parameters(), lr=0.2, momentum=0.9)
+    opt = optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
     for _ in range(100):
         loss = nn.CrossEntropyLoss()(model(x), y)
         opt.zero_grad()
