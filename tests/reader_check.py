@@ -104,7 +104,7 @@ LAYOUT_JS = """() => {
                         return m && m.scrollWidth > el.clientWidth + 1; }).length;
     const figures = [...document.querySelectorAll('main img')]
         .filter(img => img.naturalWidth > 0 && !img.closest('.widget-image, .jupyter-widgets'));
-    const noAlt = figures.filter(img => !img.alt || /^[0-9a-f]{16,}/.test(img.alt)).length;
+    const noAlt = figures.filter(img => !img.alt || /[0-9a-f]{16,}\\.(png|jpe?g|svg)$/.test(img.alt)).length;
     return {code, equations, figures: figures.length, noAlt};
 }"""
 
