@@ -9,6 +9,7 @@ from nnlib.attention import (MHA_PARAMS, causal_mask, hopfield_energy, hopfield_
                              multi_head_attention_backward, positional_encoding, scaled_dot_product_attention,
                              scaled_dot_product_attention_backward)
 from nnlib.gradcheck import check_grad
+from tests.test_models_transformer import _torch_mha as random_torch_mha
 
 TOL = 1e-10
 
@@ -60,11 +61,8 @@ def test_sdpa_backward_finite_differences(causal):
 
 
 def _torch_mha(d, h, seed):
-    torch.manual_seed(seed)
-    mha = torch.nn.MultiheadAttention(d, h, batch_first=True, dtype=torch.float64)
-    with torch.no_grad():
-        for p in mha.parameters():
-            p.uniform_(-0.7, 0.7)
+    """The random torch module of test_models_transformer and its weights as nnlib.attention's params."""
+    mha = random_torch_mha(d, h, seed)
     W = mha.in_proj_weight.detach().numpy()
     b = mha.in_proj_bias.detach().numpy()
     params = {"W_q": W[:d], "W_k": W[d:2 * d], "W_v": W[2 * d:], "W_o": mha.out_proj.weight.detach().numpy(),

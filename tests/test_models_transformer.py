@@ -11,6 +11,7 @@ from nnlib.train import fit
 
 
 def _torch_mha(d, h, seed):
+    """A torch MultiheadAttention (float64) with random weights and biases in [-0.7, 0.7]."""
     torch.manual_seed(seed)
     mha = torch.nn.MultiheadAttention(d, h, batch_first=True, dtype=torch.float64)
     with torch.no_grad():
