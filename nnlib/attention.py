@@ -240,7 +240,7 @@ def _merge(x):  # (B, h, T, d/h) -> (B, T, d)
     return x.transpose(0, 2, 1, 3).reshape(B, T, h * dh)
 
 
-def _mha_inputs(query, key, value, n_heads):
+def _mha_inputs(query, key, value, num_heads):
     query, key, value = (as_float_array(n, a) for n, a in (("query", query), ("key", key), ("value", value)))
     for n, a in (("query", query), ("key", key), ("value", value)):
         if a.ndim != 3:
@@ -248,13 +248,13 @@ def _mha_inputs(query, key, value, n_heads):
     if key.shape != value.shape or query.shape[0] != key.shape[0] or query.shape[2] != key.shape[2]:
         raise ValueError(f"query (B, T_q, d), key and value (B, T_k, d) must agree, got shapes "
                          f"{query.shape}, {key.shape}, {value.shape}")
-    n_heads = check_positive_int("n_heads", n_heads)
-    if query.shape[2] % n_heads:
-        raise ValueError(f"n_heads must divide d_model={query.shape[2]}, got n_heads={n_heads}")
-    return query, key, value, n_heads
+    num_heads = check_positive_int("num_heads", num_heads)
+    if query.shape[2] % num_heads:
+        raise ValueError(f"num_heads must divide d_model={query.shape[2]}, got num_heads={num_heads}")
+    return query, key, value, num_heads
 
 
-def multi_head_attention(query, key, value, params, n_heads: int, mask=None):
+def multi_head_attention(query, key, value, params, num_heads: int, mask=None):
     """Multi-head attention with explicit weights (chapter 13, eq. ``eq-13-mha``).
 
     .. math::
@@ -270,22 +270,22 @@ def multi_head_attention(query, key, value, params, n_heads: int, mask=None):
     query : array (B, T_q, d_model)
     key, value : arrays (B, T_k, d_model)
     params : dict with ``W_q, W_k, W_v, W_o`` (d_model, d_model) and ``b_q, b_k, b_v, b_o`` (d_model,)
-    n_heads : int, a divisor of d_model; each head has width d_model / n_heads
+    num_heads : int, a divisor of d_model; each head has width d_model / num_heads
     mask : None, "causal" or boolean (T_q, T_k), True = may attend
 
     Returns
     -------
     out : array (B, T_q, d_model)
-    weights : array (B, n_heads, T_q, T_k), the attention matrix of each head
+    weights : array (B, num_heads, T_q, T_k), the attention matrix of each head
     """
-    query, key, value, h = _mha_inputs(query, key, value, n_heads)
+    query, key, value, h = _mha_inputs(query, key, value, num_heads)
     P = _mha_params(params, query.shape[2])
     Q, K, V = (_split(x @ P["W_" + n].T + P["b_" + n], h) for x, n in ((query, "q"), (key, "k"), (value, "v")))
     heads, A = scaled_dot_product_attention(Q, K, V, mask)
     return _merge(heads) @ P["W_o"].T + P["b_o"], A
 
 
-def multi_head_attention_backward(dout, query, key, value, params, n_heads: int, mask=None):
+def multi_head_attention_backward(dout, query, key, value, params, num_heads: int, mask=None):
     """Gradients of :func:`multi_head_attention` (chapter 13): the chain rule through its four steps.
 
     Projections (``y = x W^T + b``: :math:`\\bar W = \\bar Y^\\top X`, :math:`\\bar{\\mathbf b} = \\mathbf 1^\\top \\bar Y`,
@@ -299,7 +299,7 @@ def multi_head_attention_backward(dout, query, key, value, params, n_heads: int,
         for all three, as in self-attention, its gradient is their sum) and one entry per name in
         :data:`MHA_PARAMS`.
     """
-    query, key, value, h = _mha_inputs(query, key, value, n_heads)
+    query, key, value, h = _mha_inputs(query, key, value, num_heads)
     P = _mha_params(params, query.shape[2])
     dout = as_float_array("dout", dout)
     if dout.shape != query.shape:

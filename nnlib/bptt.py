@@ -55,9 +55,9 @@ PARAM_NAMES = ("U", "W", "V", "b", "c")
 class RNNCache(NamedTuple):
     """What the forward pass keeps for the backward pass.
 
-    ``X`` (B, T, n_in) the inputs; ``H`` (B, T + 1, n_hidden) the hidden states
+    ``X`` (B, T, input_size) the inputs; ``H`` (B, T + 1, hidden_size) the hidden states
     :math:`\\mathbf h_0, \\dots, \\mathbf h_T` (``H[:, 0]`` is the initial state);
-    ``Y`` (B, T, n_out) the outputs :math:`\\mathbf y_1, \\dots, \\mathbf y_T`.
+    ``Y`` (B, T, output_size) the outputs :math:`\\mathbf y_1, \\dots, \\mathbf y_T`.
     """
 
     X: np.ndarray
@@ -70,17 +70,17 @@ def _check_params(params: dict) -> tuple[int, int, int]:
     if missing:
         raise ValueError(f"params needs the keys {list(PARAM_NAMES)}; missing {missing}")
     U, W, V, b, c = (np.asarray(params[k]) for k in PARAM_NAMES)
-    n_hidden, n_in = U.shape
-    n_out = V.shape[0]
-    expected = {"W": (n_hidden, n_hidden), "V": (n_out, n_hidden), "b": (n_hidden,), "c": (n_out,)}
+    hidden_size, input_size = U.shape
+    output_size = V.shape[0]
+    expected = {"W": (hidden_size, hidden_size), "V": (output_size, hidden_size), "b": (hidden_size,), "c": (output_size,)}
     for name, p in zip("WVbc", (W, V, b, c)):
         if p.shape != expected[name]:
             raise ValueError(f"params: {name} must have shape {expected[name]} to match U {U.shape} and "
                              f"V {V.shape}, got {p.shape}")
-    return n_in, n_hidden, n_out
+    return input_size, hidden_size, output_size
 
 
-def init_rnn(n_in: int, n_hidden: int, n_out: int, rng=None, *,
+def init_rnn(input_size: int, hidden_size: int, output_size: int, rng=None, *,
              spectral_radius: float | None = None) -> dict:
     """Random parameters ``{"U", "W", "V", "b", "c"}`` of an Elman network (float64).
 
@@ -88,31 +88,31 @@ def init_rnn(n_in: int, n_hidden: int, n_out: int, rng=None, *,
     zero. With ``spectral_radius``, :math:`W` is replaced by :func:`random_recurrent_matrix`
     with that spectral radius.
     """
-    n_in, n_hidden, n_out = (check_positive_int(k, v) for k, v in
-                             (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)))
+    input_size, hidden_size, output_size = (check_positive_int(k, v) for k, v in
+                             (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)))
     rng = as_generator(rng)
-    bound = 1.0 / np.sqrt(n_hidden)
-    params = {"U": rng.uniform(-bound, bound, (n_hidden, n_in)),
-              "W": rng.uniform(-bound, bound, (n_hidden, n_hidden)),
-              "V": rng.uniform(-bound, bound, (n_out, n_hidden)),
-              "b": np.zeros(n_hidden), "c": np.zeros(n_out)}
+    bound = 1.0 / np.sqrt(hidden_size)
+    params = {"U": rng.uniform(-bound, bound, (hidden_size, input_size)),
+              "W": rng.uniform(-bound, bound, (hidden_size, hidden_size)),
+              "V": rng.uniform(-bound, bound, (output_size, hidden_size)),
+              "b": np.zeros(hidden_size), "c": np.zeros(output_size)}
     if spectral_radius is not None:
-        params["W"] = random_recurrent_matrix(n_hidden, spectral_radius, rng)
+        params["W"] = random_recurrent_matrix(hidden_size, spectral_radius, rng)
     return params
 
 
 def rnn_forward(params: dict, X, h0=None) -> RNNCache:
-    """Forward pass over a batch of sequences ``X`` (B, T, n_in); ``h0`` (B, n_hidden) defaults to zeros."""
-    n_in, n_hidden, _ = _check_params(params)
+    """Forward pass over a batch of sequences ``X`` (B, T, input_size); ``h0`` (B, hidden_size) defaults to zeros."""
+    input_size, hidden_size, _ = _check_params(params)
     X = as_float_array("X", X)
-    if X.ndim != 3 or X.shape[2] != n_in:
-        raise ValueError(f"rnn_forward: X must have shape (batch, time, {n_in}), got {X.shape}")
+    if X.ndim != 3 or X.shape[2] != input_size:
+        raise ValueError(f"rnn_forward: X must have shape (batch, time, {input_size}), got {X.shape}")
     B, T, _ = X.shape
-    H = np.zeros((B, T + 1, n_hidden))
+    H = np.zeros((B, T + 1, hidden_size))
     if h0 is not None:
         h0 = as_float_array("h0", h0)
-        if h0.shape != (B, n_hidden):
-            raise ValueError(f"rnn_forward: h0 must have shape ({B}, {n_hidden}), got {h0.shape}")
+        if h0.shape != (B, hidden_size):
+            raise ValueError(f"rnn_forward: h0 must have shape ({B}, {hidden_size}), got {h0.shape}")
         H[:, 0] = h0
     U, W, V, b, c = (params[k] for k in PARAM_NAMES)
     for t in range(1, T + 1):
@@ -130,7 +130,7 @@ def bptt(params: dict, cache: RNNCache, dY) -> dict:
         ``U, W, V, b, c`` as for :func:`rnn_forward`.
     cache : RNNCache
         From :func:`rnn_forward` with the same parameters.
-    dY : array (B, T, n_out)
+    dY : array (B, T, output_size)
         :math:`\\partial E/\\partial \\mathbf y_t` for every example and step (zeros where a step
         has no loss, e.g. all but the last for a sequence classifier).
 
@@ -138,8 +138,8 @@ def bptt(params: dict, cache: RNNCache, dY) -> dict:
     -------
     dict
         ``"U", "W", "V", "b", "c"``: gradients of the parameters (summed over the batch and
-        time); ``"h"`` (B, T, n_hidden): :math:`\\partial E/\\partial \\mathbf h_t` for
-        :math:`t = 1..T`; ``"h0"`` (B, n_hidden): :math:`\\partial E/\\partial \\mathbf h_0`.
+        time); ``"h"`` (B, T, hidden_size): :math:`\\partial E/\\partial \\mathbf h_t` for
+        :math:`t = 1..T`; ``"h0"`` (B, hidden_size): :math:`\\partial E/\\partial \\mathbf h_0`.
     """
     _check_params(params)
     X, H, Y = cache

@@ -203,7 +203,7 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
 
 
 # --------------------------------------------------------------------------- recipes
-def train_digits_autoencoder(code_size: int = 2, *, hidden: Sequence[int] = (128,), epochs: int = 40,
+def train_digits_autoencoder(code_size: int = 2, *, hidden_sizes: Sequence[int] = (128,), epochs: int = 40,
                              lr: float = 1e-2, batch_size: int = 128, seed: int = 0, digits=None):
     """Build :func:`~nnlib.models.autoencoder.digits_autoencoder` and train it exactly as chapter 07 does.
 
@@ -214,7 +214,7 @@ def train_digits_autoencoder(code_size: int = 2, *, hidden: Sequence[int] = (128
 
     Parameters
     ----------
-    code_size, hidden : see :func:`~nnlib.models.autoencoder.digits_autoencoder`
+    code_size, hidden_sizes : see :func:`~nnlib.models.autoencoder.digits_autoencoder`
     epochs, lr, batch_size : training settings (chapter 07's defaults)
     seed : int
         Seed for the initial weights and the mini-batch order.
@@ -241,7 +241,7 @@ def train_digits_autoencoder(code_size: int = 2, *, hidden: Sequence[int] = (128
     digits = load_digits() if digits is None else digits
     X_train, _, X_val, _, _, _ = digits.as_tensors()
     seed_everything(seed)
-    model = digits_autoencoder(code_size, hidden)
+    model = digits_autoencoder(code_size, hidden_sizes)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = fit(model, (X_train, X_train), nn.MSELoss(), optimizer, epochs=epochs,
                   val_data=(X_val, X_val), batch_size=batch_size)

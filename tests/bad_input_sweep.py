@@ -1095,10 +1095,10 @@ def _rnn():
     return bptt, params, X
 
 
-@spec("nnlib.bptt.init_rnn", n_in="int", n_hidden="int", n_out="int", rng="rng", spectral_radius="nonneg")
+@spec("nnlib.bptt.init_rnn", input_size="int", hidden_size="int", output_size="int", rng="rng", spectral_radius="nonneg")
 def _():
     from nnlib import bptt
-    return bptt.init_rnn, dict(n_in=2, n_hidden=3, n_out=1, rng=0, spectral_radius=0.9)
+    return bptt.init_rnn, dict(input_size=2, hidden_size=3, output_size=1, rng=0, spectral_radius=0.9)
 
 
 @spec("nnlib.bptt.rnn_forward", params="obj", X="arr", h0="arr")
@@ -1156,7 +1156,7 @@ def _():
 def _dmlp():
     _torch()
     from nnlib.models import DropoutMLP
-    return DropoutMLP(1, 1, hidden=(8,), p=0.2)
+    return DropoutMLP(1, 1, hidden_sizes=(8,), dropout=0.2)
 
 
 def _xt():
@@ -1213,7 +1213,7 @@ def _():
     _torch()
     from nnlib import uncertainty as U
     from nnlib.models import DropoutMLP
-    return U.mc_dropout_probs, dict(model=DropoutMLP(2, 3, hidden=(8,), p=0.2), x=_T(np.ones((4, 2))), T=5, rng=0)
+    return U.mc_dropout_probs, dict(model=DropoutMLP(2, 3, hidden_sizes=(8,), dropout=0.2), x=_T(np.ones((4, 2))), T=5, rng=0)
 
 
 @spec("nnlib.uncertainty.model_precision", length_scale="pos", keep_prob=P("prob", bad={"zero"}), n_data="int",
@@ -1389,17 +1389,17 @@ def _():
     return xor, dict()
 
 
-@spec("nnlib.data.toy.noisy_mapping", n="int", n_classes="int", dim="int", noise="nonneg", rng="rng",
+@spec("nnlib.data.toy.noisy_mapping", n="int", num_classes="int", dim="int", noise="nonneg", rng="rng",
       return_prototypes="bool")
 def _():
     from nnlib.data import noisy_mapping
-    return noisy_mapping, dict(n=30, n_classes=3, dim=4, noise=0.1, rng=0, return_prototypes=False)
+    return noisy_mapping, dict(n=30, num_classes=3, dim=4, noise=0.1, rng=0, return_prototypes=False)
 
 
-@spec("nnlib.data.toy.spirals", n_per_class="int", n_classes="int", noise="nonneg", rng="rng", turns="pos")
+@spec("nnlib.data.toy.spirals", n_per_class="int", num_classes="int", noise="nonneg", rng="rng", turns="pos")
 def _():
     from nnlib.data import spirals
-    return spirals, dict(n_per_class=10, n_classes=2, noise=0.1, rng=0, turns=1.0)
+    return spirals, dict(n_per_class=10, num_classes=2, noise=0.1, rng=0, turns=1.0)
 
 
 @spec("nnlib.data.toy.dose_response", n="int", noise="nonneg", rng="rng", x_range="pair")
@@ -1514,14 +1514,14 @@ def _():
     return _ae().extra_repr, dict()
 
 
-@spec("nnlib.models.autoencoder.digits_autoencoder", code_size="int", hidden=P("sizes", ok={"one", "empty"}), tied="bool")
+@spec("nnlib.models.autoencoder.digits_autoencoder", code_size="int", hidden_sizes=P("sizes", ok={"one", "empty"}), tied="bool")
 def _():
     _torch()
     from nnlib.models import digits_autoencoder
-    return digits_autoencoder, dict(code_size=2, hidden=(16,), tied=False)
+    return digits_autoencoder, dict(code_size=2, hidden_sizes=(16,), tied=False)
 
 
-@spec("nnlib.train.train_digits_autoencoder", code_size="int", hidden=P("sizes", bad={"huge-width"}, ok={"one", "empty"}),
+@spec("nnlib.train.train_digits_autoencoder", code_size="int", hidden_sizes=P("sizes", bad={"huge-width"}, ok={"one", "empty"}),
       epochs=P("int", bad={"huge"}), lr="pos", batch_size="int", seed="int0")
 def _():
     _torch()
@@ -1530,22 +1530,22 @@ def _():
     d = load_digits()
     small = dataclasses.replace(d, X_train=d.X_train[:64], y_train=d.y_train[:64], X_val=d.X_val[:32],
                                 y_val=d.y_val[:32])
-    return train_digits_autoencoder, dict(code_size=2, hidden=(8,), epochs=1, lr=0.01, batch_size=32, seed=0,
+    return train_digits_autoencoder, dict(code_size=2, hidden_sizes=(8,), epochs=1, lr=0.01, batch_size=32, seed=0,
                                           digits=small)
 
 
-@spec("nnlib.models.cnn.CNN", channels=P("sizes", ok={"one"}), kernel_size="int", hidden="int0", n_classes="int",
+@spec("nnlib.models.cnn.CNN", channels=P("sizes", ok={"one"}), kernel_size="int", hidden_size="int0", num_classes="int",
       image_shape="sizes", pool="int")
 def _():
     _torch()
     from nnlib.models import CNN
-    return CNN, dict(channels=(4, 8), kernel_size=3, hidden=16, n_classes=10, image_shape=(1, 8, 8), pool=2)
+    return CNN, dict(channels=(4, 8), kernel_size=3, hidden_size=16, num_classes=10, image_shape=(1, 8, 8), pool=2)
 
 
 def _cnn():
     _torch()
     from nnlib.models import CNN
-    return CNN((4, 8), hidden=16)
+    return CNN((4, 8), hidden_size=16)
 
 
 @spec("nnlib.models.cnn.CNN.forward", x="tensor")
@@ -1579,12 +1579,12 @@ def _():
     return MCDropout(0.5).extra_repr, dict()
 
 
-@spec("nnlib.models.dropout.DropoutMLP", in_features="int", out_features="int", hidden=P("sizes", ok={"one"}, either={"empty"}), p="prob",
-      activation="choice", input_p="prob")
+@spec("nnlib.models.dropout.DropoutMLP", in_features="int", out_features="int", hidden_sizes=P("sizes", ok={"one"}, either={"empty"}), dropout="prob",
+      activation="choice", input_dropout="prob")
 def _():
     _torch()
     from nnlib.models import DropoutMLP
-    return DropoutMLP, dict(in_features=1, out_features=1, hidden=(8, 8), p=0.1, activation="relu", input_p=0.0)
+    return DropoutMLP, dict(in_features=1, out_features=1, hidden_sizes=(8, 8), dropout=0.1, activation="relu", input_dropout=0.0)
 
 
 @spec("nnlib.models.dropout.DropoutMLP.forward", x=P("tensor", either={"extra-dim", "missing-dim"}))
@@ -1592,11 +1592,11 @@ def _():
     return _dmlp().forward, dict(x=_xt())
 
 
-@spec("nnlib.models.recurrent.ElmanRNN", n_in="int", n_hidden="int", n_out="int", nonlinearity="choice")
+@spec("nnlib.models.recurrent.ElmanRNN", input_size="int", hidden_size="int", output_size="int", nonlinearity="choice")
 def _():
     _torch()
     from nnlib.models import ElmanRNN
-    return ElmanRNN, dict(n_in=2, n_hidden=4, n_out=1, nonlinearity="tanh")
+    return ElmanRNN, dict(input_size=2, hidden_size=4, output_size=1, nonlinearity="tanh")
 
 
 def _seq(B=2, T=5, n=2):
@@ -1624,11 +1624,11 @@ def _():
     return _elman().forward, dict(x=_seq(), h0=_T(np.zeros((2, 4))))
 
 
-@spec("nnlib.models.recurrent.LSTMCell", n_in="int", n_hidden="int", forget_bias="real")
+@spec("nnlib.models.recurrent.LSTMCell", input_size="int", hidden_size="int", forget_bias="real")
 def _():
     _torch()
     from nnlib.models import LSTMCell
-    return LSTMCell, dict(n_in=2, n_hidden=4, forget_bias=1.0)
+    return LSTMCell, dict(input_size=2, hidden_size=4, forget_bias=1.0)
 
 
 def _cell():
@@ -1659,11 +1659,11 @@ def _():
     return _cell().forward, dict(x=_xb(2, 2), state=(torch.zeros(2, 4), torch.zeros(2, 4)), return_gates=False)
 
 
-@spec("nnlib.models.recurrent.LSTM", n_in="int", n_hidden="int", forget_bias="real")
+@spec("nnlib.models.recurrent.LSTM", input_size="int", hidden_size="int", forget_bias="real")
 def _():
     _torch()
     from nnlib.models import LSTM
-    return LSTM, dict(n_in=2, n_hidden=4, forget_bias=1.0)
+    return LSTM, dict(input_size=2, hidden_size=4, forget_bias=1.0)
 
 
 def _lstm():
@@ -1683,12 +1683,12 @@ def _():
     return _lstm().to_torch, dict()
 
 
-@spec("nnlib.models.recurrent.SequenceModel", n_in="int", n_hidden="int", n_out="int", cell="choice",
+@spec("nnlib.models.recurrent.SequenceModel", input_size="int", hidden_size="int", output_size="int", cell="choice",
       readout="choice", forget_bias="real")
 def _():
     _torch()
     from nnlib.models import SequenceModel
-    return SequenceModel, dict(n_in=2, n_hidden=4, n_out=1, cell="lstm", readout="last", forget_bias=1.0)
+    return SequenceModel, dict(input_size=2, hidden_size=4, output_size=1, cell="lstm", readout="last", forget_bias=1.0)
 
 
 def _sm():
@@ -1707,11 +1707,11 @@ def _():
     return _sm().forward, dict(x=_seq())
 
 
-@spec("nnlib.models.vae.VAE", n_in="int", hidden=P("sizes", ok={"one", "empty"}, either={"int"}), n_latent="int", likelihood="choice", obs_std="pos")
+@spec("nnlib.models.vae.VAE", in_features="int", hidden_sizes=P("sizes", ok={"one", "empty"}, either={"int"}), latent_size="int", likelihood="choice", obs_std="pos")
 def _():
     _torch()
     from nnlib.models import VAE
-    return VAE, dict(n_in=64, hidden=(16,), n_latent=2, likelihood="bernoulli", obs_std=1.0)
+    return VAE, dict(in_features=64, hidden_sizes=(16,), latent_size=2, likelihood="bernoulli", obs_std=1.0)
 
 
 def _vae():

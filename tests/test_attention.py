@@ -159,13 +159,13 @@ def test_bad_input():
         scaled_dot_product_attention(None, k, v)
     _, params = _torch_mha(6, 2, 0)
     x = np.zeros((1, 3, 6))
-    with pytest.raises(ValueError, match="n_heads must divide"):
+    with pytest.raises(ValueError, match="num_heads must divide"):
         multi_head_attention(x, x, x, params, 4)
     with pytest.raises(ValueError, match="missing"):
         multi_head_attention(x, x, x, {"W_q": params["W_q"]}, 2)
     with pytest.raises(ValueError, match="params\\['W_o'\\]"):
         multi_head_attention(x, x, x, {**params, "W_o": np.eye(5)}, 2)
-    with pytest.raises(ValueError, match="n_heads"):
+    with pytest.raises(ValueError, match="num_heads"):
         multi_head_attention(x, x, x, params, 0)
     with pytest.raises(ValueError, match="T must be"):
         positional_encoding(0, 4)

@@ -82,7 +82,7 @@ def test_losses_refuse_targets_outside_0_1():
         binary_cross_entropy(np.array([0.5, 0.5]), np.array([0.0, 2.0]))
     with pytest.raises(ValueError, match=r"targets t must lie in \[0, 1\]"):
         bce_with_logits(np.zeros(2), np.array([-1.0, 0.0]))
-    vae = VAE(4, hidden=[3], n_latent=2)
+    vae = VAE(4, hidden_sizes=[3], latent_size=2)
     with pytest.raises(ValueError, match=r"Bernoulli decoder needs data x in \[0, 1\]"):
         vae.loss(torch.full((2, 4), 3.0))
 

@@ -30,14 +30,14 @@ def _torch_loss(params, X, targets, weights, h0):
 
 
 @settings(max_examples=20, deadline=None)
-@given(batch=st.integers(1, 3), T=st.integers(1, 7), n_in=st.integers(1, 3), n_hidden=st.integers(1, 5),
-       n_out=st.integers(1, 3), seed=st.integers(0, 10_000))
-def test_bptt_equals_autograd(batch, T, n_in, n_hidden, n_out, seed):
+@given(batch=st.integers(1, 3), T=st.integers(1, 7), input_size=st.integers(1, 3), hidden_size=st.integers(1, 5),
+       output_size=st.integers(1, 3), seed=st.integers(0, 10_000))
+def test_bptt_equals_autograd(batch, T, input_size, hidden_size, output_size, seed):
     rng = np.random.default_rng(seed)
-    params = bptt.init_rnn(n_in, n_hidden, n_out, rng)
-    params["b"], params["c"] = rng.normal(size=n_hidden), rng.normal(size=n_out)
-    X, targets = rng.normal(size=(batch, T, n_in)), rng.normal(size=(batch, T, n_out))
-    h0, weights = rng.normal(size=(batch, n_hidden)), rng.uniform(0, 2, size=T)
+    params = bptt.init_rnn(input_size, hidden_size, output_size, rng)
+    params["b"], params["c"] = rng.normal(size=hidden_size), rng.normal(size=output_size)
+    X, targets = rng.normal(size=(batch, T, input_size)), rng.normal(size=(batch, T, output_size))
+    h0, weights = rng.normal(size=(batch, hidden_size)), rng.uniform(0, 2, size=T)
     E, grads, cache = bptt.loss_and_grads(params, X, targets, weights=weights, h0=h0)
     E_t, P, h_first = _torch_loss(params, X, targets, weights, h0)
     E_t.backward()
@@ -45,7 +45,7 @@ def test_bptt_equals_autograd(batch, T, n_in, n_hidden, n_out, seed):
     for name in bptt.PARAM_NAMES:
         np.testing.assert_allclose(grads[name], P[name].grad.numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(grads["h"][:, 0], h_first.grad.numpy(), rtol=1e-9, atol=1e-12)
-    assert grads["h"].shape == (batch, T, n_hidden) and grads["h0"].shape == (batch, n_hidden)
+    assert grads["h"].shape == (batch, T, hidden_size) and grads["h0"].shape == (batch, hidden_size)
 
 
 def test_bptt_matches_finite_differences():

@@ -33,16 +33,16 @@ def test_xor_least_squares_is_constant_half():
 
 # ---------------------------------------------------------------- noisy_mapping
 def test_noisy_mapping_shapes_dtypes_and_seed():
-    X, y, P = noisy_mapping(n=50, n_classes=4, dim=5, noise=0.1, rng=3, return_prototypes=True)
+    X, y, P = noisy_mapping(n=50, num_classes=4, dim=5, noise=0.1, rng=3, return_prototypes=True)
     assert X.shape == (50, 5) and X.dtype == np.float64
     assert y.shape == (50,) and y.dtype == np.int64
     assert P.shape == (4, 5) and P.dtype == np.float64
     assert set(np.unique(y)) <= set(range(4))
     assert np.all((P >= -0.5) & (P < 2.5))
-    X2, y2 = noisy_mapping(n=50, n_classes=4, dim=5, noise=0.1, rng=3)
+    X2, y2 = noisy_mapping(n=50, num_classes=4, dim=5, noise=0.1, rng=3)
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(y, y2)
-    X3, _ = noisy_mapping(n=50, n_classes=4, dim=5, noise=0.1, rng=4)
+    X3, _ = noisy_mapping(n=50, num_classes=4, dim=5, noise=0.1, rng=4)
     assert not np.array_equal(X, X3)
 
 
@@ -59,7 +59,7 @@ def test_noisy_mapping_noise_level():
     "kwargs, match",
     [
         ({"n": 0}, "n must be an integer >= 1"),
-        ({"n_classes": 1}, "n_classes must be an integer >= 2"),
+        ({"num_classes": 1}, "num_classes must be an integer >= 2"),
         ({"dim": 0}, "dim must be an integer >= 1"),
         ({"noise": -0.1}, "noise must be >= 0"),
         ({"noise": float("nan")}, "noise must be finite"),
@@ -72,16 +72,16 @@ def test_noisy_mapping_bad_input(kwargs, match):
 
 # ---------------------------------------------------------------- spirals
 def test_spirals_shapes_balance_and_seed():
-    X, y = spirals(n_per_class=40, n_classes=3, noise=0.05, rng=1)
+    X, y = spirals(n_per_class=40, num_classes=3, noise=0.05, rng=1)
     assert X.shape == (120, 2) and X.dtype == np.float64
     assert y.shape == (120,) and y.dtype == np.int64
     np.testing.assert_array_equal(np.bincount(y), [40, 40, 40])
-    X2, _ = spirals(n_per_class=40, n_classes=3, noise=0.05, rng=1)
+    X2, _ = spirals(n_per_class=40, num_classes=3, noise=0.05, rng=1)
     np.testing.assert_array_equal(X, X2)
 
 
 def test_spirals_noiseless_radius_and_arms():
-    X, y = spirals(n_per_class=25, n_classes=2, noise=0.0)
+    X, y = spirals(n_per_class=25, num_classes=2, noise=0.0)
     r = np.hypot(X[:, 0], X[:, 1])
     np.testing.assert_allclose(r[y == 0], np.linspace(0.1, 1.0, 25), atol=1e-6)
     # the two arms are point reflections of each other (angle offset pi)
@@ -101,7 +101,7 @@ def test_spirals_not_linearly_separable():
     "kwargs, match",
     [
         ({"n_per_class": 0}, "n_per_class must be an integer >= 1"),
-        ({"n_classes": 1}, "n_classes must be an integer >= 2"),
+        ({"num_classes": 1}, "num_classes must be an integer >= 2"),
         ({"noise": -1.0}, "noise must be >= 0"),
         ({"turns": 0.0}, "turns must be > 0"),
     ],

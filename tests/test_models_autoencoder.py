@@ -98,7 +98,7 @@ def test_digits_autoencoder():
     assert z.shape == (7, 2)
     out = ae.decode(z)
     assert out.shape == (7, 64) and ((out > 0) & (out < 1)).all()
-    assert digits_autoencoder(4, hidden=(16,), tied=True).sizes == [64, 16, 4]
+    assert digits_autoencoder(4, hidden_sizes=(16,), tied=True).sizes == [64, 16, 4]
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -128,8 +128,8 @@ def test_bad_input_shapes():
 def test_train_digits_autoencoder_is_deterministic():
     from nnlib.train import train_digits_autoencoder
 
-    m1, h1 = train_digits_autoencoder(2, epochs=2, hidden=(16,))
-    m2, h2 = train_digits_autoencoder(2, epochs=2, hidden=(16,))
+    m1, h1 = train_digits_autoencoder(2, epochs=2, hidden_sizes=(16,))
+    m2, h2 = train_digits_autoencoder(2, epochs=2, hidden_sizes=(16,))
     assert len(h1.train_loss) == 2 and len(h1.val_loss) == 2
     assert h1.val_loss == h2.val_loss
     for p, q in zip(m1.parameters(), m2.parameters()):

@@ -16,7 +16,7 @@ def n_params(model):
 
 def test_shapes_flat_and_image_input():
     torch.manual_seed(0)
-    net = CNN(channels=(16, 32), hidden=64)
+    net = CNN(channels=(16, 32), hidden_size=64)
     x = torch.rand(5, 64)
     out = net(x)
     assert out.shape == (5, 10)
@@ -28,13 +28,13 @@ def test_shapes_flat_and_image_input():
 
 def test_parameter_count():
     # conv 1->16 (3x3): 160; conv 16->32: 4640; FC 32*2*2 -> 64: 8256; 64 -> 10: 650
-    assert n_params(CNN(channels=(16, 32), hidden=64)) == 160 + 4640 + 8256 + 650
-    assert n_params(CNN(channels=(4,), hidden=0)) == 40 + 4 * 16 * 10 + 10
+    assert n_params(CNN(channels=(16, 32), hidden_size=64)) == 160 + 4640 + 8256 + 650
+    assert n_params(CNN(channels=(4,), hidden_size=0)) == 40 + 4 * 16 * 10 + 10
 
 
 def test_first_block_equals_numpy_conv():
     torch.manual_seed(1)
-    net = CNN(channels=(3,), hidden=0).double()
+    net = CNN(channels=(3,), hidden_size=0).double()
     x = torch.rand(2, 1, 8, 8, dtype=torch.float64)
     conv = net.blocks[0][0]
     z = conv2d_forward(x.numpy(), conv.weight.detach().numpy(), conv.bias.detach().numpy(), padding=1)
@@ -54,7 +54,7 @@ def test_learns_a_tiny_problem():
             x[i, 0, r, :] = 1
         else:
             x[i, 0, :, r] = 1
-    net = CNN(channels=(4,), hidden=0, n_classes=2)
+    net = CNN(channels=(4,), hidden_size=0, num_classes=2)
     opt = torch.optim.Adam(net.parameters(), lr=0.05)
     for _ in range(60):
         opt.zero_grad()
@@ -68,10 +68,10 @@ def test_learns_a_tiny_problem():
     ({"channels": ()}, "at least one"),
     ({"channels": (0,)}, r"channels\[0\]"),
     ({"kernel_size": 4}, "odd"),
-    ({"hidden": -1}, "hidden must be an integer >= 0"),
+    ({"hidden_size": -1}, "hidden_size must be an integer >= 0"),
     ({"channels": (4, 4, 4, 4)}, "too small"),
     ({"image_shape": (8, 8)}, "image_shape must be"),
-    ({"n_classes": 0}, "n_classes"),
+    ({"num_classes": 0}, "num_classes"),
 ])
 def test_bad_construction(kwargs, match):
     with pytest.raises(ValueError, match=match):

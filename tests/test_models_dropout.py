@@ -8,7 +8,7 @@ from nnlib.models import DropoutMLP, MCDropout
 
 
 def test_structure_and_shapes():
-    model = DropoutMLP(3, 2, (8, 5), p=0.2, activation="tanh")
+    model = DropoutMLP(3, 2, (8, 5), dropout=0.2, activation="tanh")
     types = [type(m) for m in model.net]
     assert types == [nn.Linear, nn.Tanh, MCDropout, nn.Linear, nn.Tanh, MCDropout, nn.Linear]
     assert model(torch.zeros(4, 3)).shape == (4, 2)
@@ -16,15 +16,15 @@ def test_structure_and_shapes():
 
 
 def test_input_dropout_and_no_dropout():
-    assert isinstance(DropoutMLP(1, 1, (4,), input_p=0.05).net[0], MCDropout)
-    plain = DropoutMLP(1, 1, (4, 4), p=0.0)
+    assert isinstance(DropoutMLP(1, 1, (4,), input_dropout=0.05).net[0], MCDropout)
+    plain = DropoutMLP(1, 1, (4, 4), dropout=0.0)
     assert not any(isinstance(m, nn.Dropout) for m in plain.modules())
 
 
 @pytest.mark.parametrize("p", [1.0, -0.1, 1.5])
 def test_bad_dropout_rate(p):
-    with pytest.raises(ValueError, match=r"dropout p must be in \[0, 1\)"):
-        DropoutMLP(1, 1, (4,), p=p)
+    with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\)"):
+        DropoutMLP(1, 1, (4,), dropout=p)
     with pytest.raises(ValueError, match=r"\[0, 1\)"):
         MCDropout(p)
 
@@ -34,7 +34,7 @@ def test_bad_arguments():
         DropoutMLP(1, 1, (4,), activation="sigmoid")
     with pytest.raises(ValueError, match="at least one layer"):
         DropoutMLP(1, 1, ())
-    with pytest.raises(ValueError, match=r"hidden width must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"hidden_sizes\[1\] must be an integer >= 1"):
         DropoutMLP(1, 1, (4, 0))
     with pytest.raises(ValueError, match=r"expects inputs of shape \(batch, 1\), got shape \(5,\)"):
         DropoutMLP(1, 1, (4,))(torch.zeros(5))
@@ -42,7 +42,7 @@ def test_bad_arguments():
 
 def test_eval_mode_is_deterministic_train_mode_is_not():
     torch.manual_seed(0)
-    model = DropoutMLP(1, 1, (32, 32), p=0.3)
+    model = DropoutMLP(1, 1, (32, 32), dropout=0.3)
     x = torch.linspace(-1, 1, 11)[:, None]
     model.eval()
     torch.testing.assert_close(model(x), model(x), rtol=0, atol=0)

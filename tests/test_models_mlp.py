@@ -158,7 +158,7 @@ def test_deterministic_given_seed():
         ({"sizes": [3, 0, 2]}, r"sizes\[1\]"),
         ({"sizes": [3, 2.5, 2]}, r"sizes\[1\]"),
         ({"sizes": [3, 2], "activation": "softmax"}, "'relu', 'tanh', 'sigmoid', 'identity'"),
-        ({"sizes": [3, 2], "dropout": 1.0}, r"dropout p must be in \[0, 1\)"),
+        ({"sizes": [3, 2], "dropout": 1.0}, r"dropout must be in \[0, 1\)"),
         ({"sizes": [3, 2], "dropout": -0.1}, r"\[0, 1\)"),
         ({"sizes": [3, 2], "init": "kaiming"}, "'default', 'xavier', 'he', 'normal'"),
         ({"sizes": [3, 2], "init": "normal"}, "init_std"),

@@ -10,9 +10,9 @@ from nnlib import bptt
 from nnlib.models import LSTM, LSTM_GATES, ElmanRNN, LSTMCell, SequenceModel, TORCH_LSTM_GATES
 
 
-def _torch_lstm(n_in, n_hidden, seed, bias=True):
+def _torch_lstm(input_size, hidden_size, seed, bias=True):
     torch.manual_seed(seed)
-    lstm = torch.nn.LSTM(n_in, n_hidden, batch_first=True, bias=bias).double()
+    lstm = torch.nn.LSTM(input_size, hidden_size, batch_first=True, bias=bias).double()
     with torch.no_grad():  # biases of both vectors non-trivial
         for p in lstm.parameters():
             p.uniform_(-0.8, 0.8)
@@ -25,16 +25,16 @@ def _reorder_torch_grad(g, H):
 
 
 @settings(max_examples=15, deadline=None)
-@given(n_in=st.integers(1, 4), n_hidden=st.integers(1, 5), batch=st.integers(1, 3), T=st.integers(1, 6),
+@given(input_size=st.integers(1, 4), hidden_size=st.integers(1, 5), batch=st.integers(1, 3), T=st.integers(1, 6),
        seed=st.integers(0, 1000))
-def test_lstm_equals_torch_outputs_and_gradients(n_in, n_hidden, batch, T, seed):
-    lstm = _torch_lstm(n_in, n_hidden, seed)
+def test_lstm_equals_torch_outputs_and_gradients(input_size, hidden_size, batch, T, seed):
+    lstm = _torch_lstm(input_size, hidden_size, seed)
     ours = LSTM.from_torch(lstm)
     g = torch.Generator().manual_seed(seed + 1)
-    x = torch.randn(batch, T, n_in, dtype=torch.float64, generator=g)
-    h0 = torch.randn(batch, n_hidden, dtype=torch.float64, generator=g)
-    c0 = torch.randn(batch, n_hidden, dtype=torch.float64, generator=g)
-    w_out = torch.randn(batch, T, n_hidden, dtype=torch.float64, generator=g)
+    x = torch.randn(batch, T, input_size, dtype=torch.float64, generator=g)
+    h0 = torch.randn(batch, hidden_size, dtype=torch.float64, generator=g)
+    c0 = torch.randn(batch, hidden_size, dtype=torch.float64, generator=g)
+    w_out = torch.randn(batch, T, hidden_size, dtype=torch.float64, generator=g)
 
     x_t, x_o = x.clone().requires_grad_(), x.clone().requires_grad_()
     out_t, (hT_t, cT_t) = lstm(x_t, (h0[None], c0[None]))
@@ -45,7 +45,7 @@ def test_lstm_equals_torch_outputs_and_gradients(n_in, n_hidden, batch, T, seed)
 
     ((out_t * w_out).sum() + cT_t.sum()).backward()
     ((out_o * w_out).sum() + cT_o.sum()).backward()
-    H = n_hidden
+    H = hidden_size
     torch.testing.assert_close(x_o.grad, x_t.grad, rtol=1e-12, atol=1e-12)
     torch.testing.assert_close(ours.cell.weight_x.grad, _reorder_torch_grad(lstm.weight_ih_l0.grad, H),
                                rtol=1e-12, atol=1e-12)
@@ -164,7 +164,7 @@ def test_bad_input():
         ElmanRNN(3, 4, 1)(torch.randn(2, 5, 3), torch.zeros(3, 4))
     with pytest.raises(ValueError, match=r"c0 must have shape"):
         LSTM(3, 4)(torch.randn(2, 5, 3), (torch.zeros(2, 4), torch.zeros(2, 3)))
-    with pytest.raises(ValueError, match="n_hidden must be an integer >= 1"):
+    with pytest.raises(ValueError, match="hidden_size must be an integer >= 1"):
         LSTM(3, 0)
     with pytest.raises(ValueError, match="cell must be one of 'lstm', 'rnn'"):
         SequenceModel(3, 4, 2, cell="gru")

@@ -52,7 +52,7 @@ def test_self_attention_equals_numpy():
 
 def test_shapes_and_fit():
     torch.manual_seed(0)
-    model = TransformerClassifier(5, 8, 4, n_heads=2, n_blocks=2).double()
+    model = TransformerClassifier(5, 8, 4, num_heads=2, n_blocks=2).double()
     X, y = delayed_recall(64, 6, rng=0)
     assert model(X).shape == (64, 4)
     maps = model.attention_maps(X)
@@ -72,7 +72,7 @@ def test_shapes_and_fit():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="n_heads must divide"):
+    with pytest.raises(ValueError, match="num_heads must divide"):
         MultiHeadSelfAttention(6, 4)
     with pytest.raises(ValueError, match="d_model"):
         TransformerClassifier(3, 0, 2)

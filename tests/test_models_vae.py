@@ -74,7 +74,7 @@ def test_shapes():
     terms = vae.loss(x, beta=0.5)
     assert isinstance(terms, ELBOTerms) and terms.loss.shape == terms.kl.shape == ()
     assert importance_log_likelihood(vae, x, 8).shape == (7,)
-    assert VAE(n_latent=1).encode(torch.rand(2, 64))[0].shape == (2, 1)
+    assert VAE(latent_size=1).encode(torch.rand(2, 64))[0].shape == (2, 1)
 
 
 def test_gradients_flow_through_the_reparameterised_sample():
@@ -139,9 +139,9 @@ def test_importance_estimate_with_one_sample_is_the_elbo_in_expectation():
 
 
 def test_bad_input_raises():
-    with pytest.raises(ValueError, match=r"n_latent must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"latent_size must be an integer >= 1, got 0"):
         VAE(64, (32,), 0)
-    with pytest.raises(ValueError, match=r"hidden\[0\] must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"hidden_sizes\[0\] must be an integer >= 1"):
         VAE(64, (0,), 2)
     with pytest.raises(ValueError, match=r"likelihood must be one of 'bernoulli', 'gaussian'"):
         VAE(likelihood="poisson")

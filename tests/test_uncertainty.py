@@ -21,7 +21,7 @@ from nnlib.uncertainty import (  # noqa: E402
 @pytest.fixture
 def net():
     torch.manual_seed(0)
-    return DropoutMLP(1, 1, (16, 16), p=0.3)
+    return DropoutMLP(1, 1, (16, 16), dropout=0.3)
 
 
 X = np.linspace(-2, 2, 9)[:, None]
@@ -57,7 +57,7 @@ def test_mode_restores_flags_and_keeps_other_layers_in_eval():
 
 def test_mc_needs_dropout_and_valid_T(net):
     with pytest.raises(ValueError, match="at least one dropout layer"):
-        mc_samples(DropoutMLP(1, 1, (4,), p=0.0), X, T=3)
+        mc_samples(DropoutMLP(1, 1, (4,), dropout=0.0), X, T=3)
     for T in (0, -1, 2.5):
         with pytest.raises(ValueError, match=r"T \(number of MC samples\) must be an integer >= 1"):
             mc_samples(net, X, T=T)
@@ -111,7 +111,7 @@ def test_model_precision_hand_value_and_errors():
 
 def test_mc_dropout_probs_are_distributions():
     torch.manual_seed(0)
-    clf = DropoutMLP(4, 3, (8,), p=0.5)
+    clf = DropoutMLP(4, 3, (8,), dropout=0.5)
     ps = mc_dropout_probs(clf, np.random.default_rng(0).normal(size=(5, 4)), T=7, rng=0)
     assert ps.shape == (7, 5, 3)
     np.testing.assert_allclose(ps.sum(-1), 1.0, atol=1e-6)
@@ -147,7 +147,7 @@ def test_deep_ensemble_seeds_and_spread():
             ((model(x) - x) ** 2).mean().backward()
             opt.step()
 
-    make = lambda: DropoutMLP(1, 1, (8,), p=0.0)  # noqa: E731
+    make = lambda: DropoutMLP(1, 1, (8,), dropout=0.0)  # noqa: E731
     a = deep_ensemble(make, train, 3, seeds=[1, 2, 3])
     b = deep_ensemble(make, train, 3, seeds=[1, 2, 3])
     assert len(calls) == 6 and all(not m.training for m in a)

@@ -56,7 +56,7 @@ def xor():
     return X, y
 
 
-def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, rng=0, *, return_prototypes=False):
+def noisy_mapping(n=300, num_classes=3, dim=6, noise=0.1, rng=0, *, return_prototypes=False):
     """Noisy copies of random prototype vectors: a ``dim``-D classification task.
 
     One prototype vector :math:`a_k \\in \\mathbb{R}^{dim}` is drawn per class,
@@ -71,7 +71,7 @@ def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, rng=0, *, return_prototy
     ----------
     n : int
         Number of samples (>= 1).
-    n_classes : int
+    num_classes : int
         Number of classes, i.e. of prototypes (>= 2).
     dim : int
         Dimension of the input vectors (>= 1).
@@ -87,20 +87,20 @@ def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, rng=0, *, return_prototy
     -------
     X : ndarray, shape (n, dim), float64
     y : ndarray, shape (n,), int64
-        Class labels in ``0 .. n_classes - 1``.
-    prototypes : ndarray, shape (n_classes, dim), float64
+        Class labels in ``0 .. num_classes - 1``.
+    prototypes : ndarray, shape (num_classes, dim), float64
         Only when ``return_prototypes`` is true.
     """
     return_prototypes = check_flag("return_prototypes", return_prototypes)
     n = check_positive_int("n", n)
-    n_classes = check_positive_int("n_classes", n_classes)
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
+    num_classes = check_positive_int("num_classes", num_classes)
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     dim = check_positive_int("dim", dim)
     noise = check_non_negative("noise", noise)
     rng = as_generator(rng)
-    prototypes = rng.uniform(-0.5, 2.5, size=(n_classes, dim))
-    y = rng.integers(n_classes, size=n)
+    prototypes = rng.uniform(-0.5, 2.5, size=(num_classes, dim))
+    y = rng.integers(num_classes, size=n)
     X = prototypes[y] + noise * rng.standard_normal((n, dim))
     out = (X.astype(np.float64), y.astype(np.int64))
     if return_prototypes:
@@ -108,7 +108,7 @@ def noisy_mapping(n=300, n_classes=3, dim=6, noise=0.1, rng=0, *, return_prototy
     return out
 
 
-def spirals(n_per_class=100, n_classes=2, noise=0.1, rng=0, *, turns=1.0):
+def spirals(n_per_class=100, num_classes=2, noise=0.1, rng=0, *, turns=1.0):
     """Interleaved 2-D spirals, one arm per class.
 
     Arm :math:`k` consists of the points at radius :math:`r \\in [0.1, 1]` (evenly
@@ -121,7 +121,7 @@ def spirals(n_per_class=100, n_classes=2, noise=0.1, rng=0, *, turns=1.0):
     ----------
     n_per_class : int
         Points per arm (>= 1).
-    n_classes : int
+    num_classes : int
         Number of arms / classes (>= 2).
     noise : float
         Standard deviation of the positional noise (>= 0), in units of the outer radius.
@@ -133,21 +133,21 @@ def spirals(n_per_class=100, n_classes=2, noise=0.1, rng=0, *, turns=1.0):
 
     Returns
     -------
-    X : ndarray, shape (n_classes * n_per_class, 2), float64
-    y : ndarray, shape (n_classes * n_per_class,), int64
+    X : ndarray, shape (num_classes * n_per_class, 2), float64
+    y : ndarray, shape (num_classes * n_per_class,), int64
     """
     n_per_class = check_positive_int("n_per_class", n_per_class)
-    n_classes = check_positive_int("n_classes", n_classes)
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
+    num_classes = check_positive_int("num_classes", num_classes)
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     noise = check_non_negative("noise", noise)
     turns = float(turns)
     if not np.isfinite(turns) or turns <= 0:
         raise ValueError(f"turns must be > 0, got {turns!r}")
     rng = as_generator(rng)
-    r = np.tile(np.linspace(0.1, 1.0, n_per_class), n_classes)
-    y = np.repeat(np.arange(n_classes), n_per_class)
-    phi = 2 * np.pi * y / n_classes + 2 * np.pi * turns * r
+    r = np.tile(np.linspace(0.1, 1.0, n_per_class), num_classes)
+    y = np.repeat(np.arange(num_classes), n_per_class)
+    phi = 2 * np.pi * y / num_classes + 2 * np.pi * turns * r
     X = np.stack([r * np.cos(phi), r * np.sin(phi)], axis=1)
     X = X + noise * rng.standard_normal(X.shape)
     return X.astype(np.float64), y.astype(np.int64)

@@ -158,11 +158,11 @@ class Autoencoder(nn.Module):
                 f"{self.code_activation!r}, output_activation={self.output_activation!r}, tied={self.tied}")
 
 
-def digits_autoencoder(code_size: int = 2, hidden: Sequence[int] = (128,), *,
+def digits_autoencoder(code_size: int = 2, hidden_sizes: Sequence[int] = (128,), *,
                        tied: bool = False) -> Autoencoder:
     """The autoencoder of chapter 07 for the 8x8 digits (64 pixels in [0, 1]).
 
-    ``Autoencoder([64, *hidden, code_size], activation="relu", code_activation="identity",
+    ``Autoencoder([64, *hidden_sizes, code_size], activation="relu", code_activation="identity",
     output_activation="sigmoid", tied=tied)``: ReLU hidden layers, a linear
     (unbounded) code and a sigmoid output, so every reconstructed pixel lies in (0, 1).
 
@@ -179,12 +179,12 @@ def digits_autoencoder(code_size: int = 2, hidden: Sequence[int] = (128,), *,
     ----------
     code_size : int
         Number of code units (2 for a plottable latent space).
-    hidden : sequence of int
+    hidden_sizes : sequence of int
         Sizes of the hidden layers between the 64 pixels and the code.
     tied : bool
         Tie decoder weights to the transposed encoder weights.
     """
     tied = check_flag("tied", tied)
     code_size = check_positive_int("code_size", code_size)
-    return Autoencoder([64, *hidden, code_size], activation="relu", code_activation="identity",
+    return Autoencoder([64, *hidden_sizes, code_size], activation="relu", code_activation="identity",
                        output_activation="sigmoid", tied=tied)

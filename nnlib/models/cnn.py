@@ -25,9 +25,9 @@ class CNN(nn.Module):
     Block ``b`` is ``Conv2d(c_{b-1}, c_b, kernel_size, padding=kernel_size // 2)`` (an odd
     kernel keeps the image size, "same" padding), a ReLU and ``MaxPool2d(pool)``,
     which divides height and width by ``pool`` (rounding down). The feature maps of
-    the last block are flattened and fed to ``Linear(., hidden) -> ReLU ->
-    Linear(hidden, n_classes)``, or directly to ``Linear(., n_classes)`` when
-    ``hidden`` is 0. The output are logits (use ``nn.CrossEntropyLoss``). Chapter 08.
+    the last block are flattened and fed to ``Linear(., hidden_size) -> ReLU ->
+    Linear(hidden_size, num_classes)``, or directly to ``Linear(., num_classes)`` when
+    ``hidden_size`` is 0. The output are logits (use ``nn.CrossEntropyLoss``). Chapter 08.
 
     Parameters
     ----------
@@ -35,9 +35,9 @@ class CNN(nn.Module):
         Number of filters of each convolutional block, e.g. ``(16, 32)``.
     kernel_size : int
         Odd kernel size of every convolution.
-    hidden : int
+    hidden_size : int
         Units of the hidden fully connected layer (0: none).
-    n_classes : int
+    num_classes : int
         Number of outputs.
     image_shape : tuple (C, H, W)
         Shape of one input image. Inputs may be given as ``(N, C, H, W)`` or flattened
@@ -47,13 +47,13 @@ class CNN(nn.Module):
 
     Examples
     --------
-    >>> net = CNN(channels=(16, 32), hidden=64)      # for 8x8 digits
+    >>> net = CNN(channels=(16, 32), hidden_size=64)      # for 8x8 digits
     >>> logits = net(torch.zeros(5, 64))             # shape (5, 10)
     >>> maps = net.feature_maps(torch.zeros(5, 64))  # one (5, c_b, h_b, w_b) tensor per block
     """
 
-    def __init__(self, channels: Sequence[int] = (16, 32), kernel_size: int = 3, hidden: int = 64,
-                 n_classes: int = 10, image_shape: Sequence[int] = (1, 8, 8), pool: int = 2):
+    def __init__(self, channels: Sequence[int] = (16, 32), kernel_size: int = 3, hidden_size: int = 64,
+                 num_classes: int = 10, image_shape: Sequence[int] = (1, 8, 8), pool: int = 2):
         super().__init__()
         channels = [check_positive_int(f"channels[{i}]", c) for i, c in enumerate(channels)]
         if not channels:
@@ -61,9 +61,9 @@ class CNN(nn.Module):
         kernel_size = check_positive_int("kernel_size", kernel_size)
         if kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd (for 'same' padding), got {kernel_size}")
-        if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
-            raise ValueError(f"hidden must be an integer >= 0, got {hidden!r}")
-        n_classes = check_positive_int("n_classes", n_classes)
+        if isinstance(hidden_size, bool) or not isinstance(hidden_size, int) or hidden_size < 0:
+            raise ValueError(f"hidden_size must be an integer >= 0, got {hidden_size!r}")
+        num_classes = check_positive_int("num_classes", num_classes)
         pool = check_positive_int("pool", pool)
         image_shape = tuple(image_shape)
         if len(image_shape) != 3:
@@ -84,11 +84,11 @@ class CNN(nn.Module):
             c_in, h, w = c_out, h // pool, w // pool
         self.blocks = nn.ModuleList(blocks)
         n_flat = c_in * h * w
-        if hidden:
-            self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, hidden), nn.ReLU(),
-                                      nn.Linear(hidden, n_classes))
+        if hidden_size:
+            self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, hidden_size), nn.ReLU(),
+                                      nn.Linear(hidden_size, num_classes))
         else:
-            self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, n_classes))
+            self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, num_classes))
 
     def _as_images(self, x: torch.Tensor) -> torch.Tensor:
         x = as_model_input(self, "x", x)
@@ -113,7 +113,7 @@ class CNN(nn.Module):
         return maps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Class logits of shape (N, n_classes)."""
+        """Class logits of shape (N, num_classes)."""
         h = self._as_images(x)
         for block in self.blocks:
             h = block(h)

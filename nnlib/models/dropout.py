@@ -47,7 +47,7 @@ class MCDropout(nn.Dropout):
 
     def __init__(self, p: float = 0.1, shared_mask: bool = False):
         shared_mask = check_flag("shared_mask", shared_mask)
-        p = check_probability("dropout p", p)
+        p = check_probability("p", p)
         super().__init__(p=p)
         self.shared_mask = bool(shared_mask)
 
@@ -67,7 +67,7 @@ class MCDropout(nn.Dropout):
 class DropoutMLP(nn.Module):
     """Fully connected network with dropout after every hidden layer (chapter 12).
 
-    Architecture (``L = len(hidden)``):
+    Architecture (``L = len(hidden_sizes)``):
 
     .. math::
         h_0 = \\mathrm{drop}_{p_{in}}(x),\\quad
@@ -75,45 +75,45 @@ class DropoutMLP(nn.Module):
         \\hat y = W_{L+1} h_L + b_{L+1},
 
     i.e. dropout acts on the input of every weight matrix except the first (unless
-    ``input_p > 0``), which is the setting in which dropout training is variational
+    ``input_dropout > 0``), which is the setting in which dropout training is variational
     inference over those weight matrices (Gal & Ghahramani, 2016).
 
     Parameters
     ----------
     in_features, out_features : int
         Input and output dimensions.
-    hidden : sequence of int
+    hidden_sizes : sequence of int
         Widths of the hidden layers (at least one).
-    p : float
+    dropout : float
         Drop probability of the hidden dropout layers, in [0, 1). ``p = 0`` gives an
         ordinary MLP (used for deep-ensemble members).
     activation : {"relu", "tanh"}
         Non-linearity :math:`\\phi`. The choice changes the implied prior over functions
         and hence how uncertainty behaves away from the data (chapter 12).
-    input_p : float
+    input_dropout : float
         Drop probability applied to the input itself, in [0, 1) (default 0: no input
         dropout; the NYU course's MC-dropout lab uses 0.05 on a 1-D input).
     """
 
-    def __init__(self, in_features: int = 1, out_features: int = 1, hidden=(64, 64), *,
-                 p: float = 0.1, activation: str = "relu", input_p: float = 0.0):
+    def __init__(self, in_features: int = 1, out_features: int = 1, hidden_sizes=(64, 64), *,
+                 dropout: float = 0.1, activation: str = "relu", input_dropout: float = 0.0):
         super().__init__()
         in_features = check_positive_int("in_features", in_features)
         out_features = check_positive_int("out_features", out_features)
-        hidden = [check_positive_int("hidden width", h) for h in hidden]
-        if not hidden:
-            raise ValueError("hidden must list at least one layer width, got ()")
-        self.p = check_probability("dropout p", p)
-        self.input_p = check_probability("dropout input_p", input_p)
+        hidden_sizes = [check_positive_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
+        if not hidden_sizes:
+            raise ValueError("hidden_sizes must list at least one layer width, got ()")
+        self.dropout = check_probability("dropout", dropout)
+        self.input_dropout = check_probability("input_dropout", input_dropout)
         self.activation = check_choice("activation", activation, tuple(_ACTIVATIONS))
         layers: list[nn.Module] = []
-        if self.input_p > 0:
-            layers.append(MCDropout(self.input_p))
+        if self.input_dropout > 0:
+            layers.append(MCDropout(self.input_dropout))
         width = in_features
-        for h in hidden:
+        for h in hidden_sizes:
             layers += [nn.Linear(width, h), _ACTIVATIONS[self.activation]()]
-            if self.p > 0:
-                layers.append(MCDropout(self.p))
+            if self.dropout > 0:
+                layers.append(MCDropout(self.dropout))
             width = h
         layers.append(nn.Linear(width, out_features))
         self.net = nn.Sequential(*layers)

@@ -121,7 +121,7 @@ class MLP(nn.Module):
         super().__init__()
         sizes = _check_sizes(sizes)
         check_choice("activation", activation, ACTIVATIONS)
-        dropout = check_probability("dropout p", dropout)
+        dropout = check_probability("dropout", dropout)
         if not isinstance(batch_norm, bool):
             raise TypeError(f"batch_norm must be True or False, got {batch_norm!r}")
         check_choice("init", init, INITS)

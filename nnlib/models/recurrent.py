@@ -36,16 +36,16 @@ TORCH_LSTM_GATES = ("i", "f", "g", "o")
 _NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
 
 
-def _check_input(name: str, x: torch.Tensor, n_in: int) -> None:
-    if x.ndim != 3 or x.shape[2] != n_in:
-        raise ValueError(f"{name}: input must have shape (batch, time, {n_in}), got {tuple(x.shape)}")
+def _check_input(name: str, x: torch.Tensor, input_size: int) -> None:
+    if x.ndim != 3 or x.shape[2] != input_size:
+        raise ValueError(f"{name}: input must have shape (batch, time, {input_size}), got {tuple(x.shape)}")
     if x.shape[1] < 1:
         raise ValueError(f"{name}: input needs at least one time step, got shape {tuple(x.shape)}")
 
 
-def _check_state(name: str, s: torch.Tensor, batch: int, n_hidden: int) -> None:
-    if tuple(s.shape) != (batch, n_hidden):
-        raise ValueError(f"{name} must have shape ({batch}, {n_hidden}) (batch, hidden), got {tuple(s.shape)}")
+def _check_state(name: str, s: torch.Tensor, batch: int, hidden_size: int) -> None:
+    if tuple(s.shape) != (batch, hidden_size):
+        raise ValueError(f"{name} must have shape ({batch}, {hidden_size}) (batch, hidden), got {tuple(s.shape)}")
 
 
 class ElmanRNN(nn.Module):
@@ -61,34 +61,34 @@ class ElmanRNN(nn.Module):
 
     Parameters
     ----------
-    n_in, n_hidden, n_out : int
+    input_size, hidden_size, output_size : int
         Sizes of :math:`\\mathbf x_t`, :math:`\\mathbf h_t` and :math:`\\mathbf y_t`.
     nonlinearity : {"tanh", "relu"}
 
     Attributes
     ----------
-    U : Parameter (n_hidden, n_in)   input-to-hidden weights
-    W : Parameter (n_hidden, n_hidden)   recurrent (hidden-to-hidden) weights
-    V : Parameter (n_out, n_hidden)   hidden-to-output weights
-    b : Parameter (n_hidden,), c : Parameter (n_out,)   biases
+    U : Parameter (hidden_size, input_size)   input-to-hidden weights
+    W : Parameter (hidden_size, hidden_size)   recurrent (hidden-to-hidden) weights
+    V : Parameter (output_size, hidden_size)   hidden-to-output weights
+    b : Parameter (hidden_size,), c : Parameter (output_size,)   biases
     """
 
-    def __init__(self, n_in: int, n_hidden: int, n_out: int, nonlinearity: str = "tanh"):
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, nonlinearity: str = "tanh"):
         super().__init__()
-        self.n_in = check_positive_int("n_in", n_in)
-        self.n_hidden = check_positive_int("n_hidden", n_hidden)
-        self.n_out = check_positive_int("n_out", n_out)
+        self.input_size = check_positive_int("input_size", input_size)
+        self.hidden_size = check_positive_int("hidden_size", hidden_size)
+        self.output_size = check_positive_int("output_size", output_size)
         self.nonlinearity = check_choice("nonlinearity", nonlinearity, tuple(_NONLINEARITIES))
-        self.U = nn.Parameter(torch.empty(n_hidden, n_in))
-        self.W = nn.Parameter(torch.empty(n_hidden, n_hidden))
-        self.V = nn.Parameter(torch.empty(n_out, n_hidden))
-        self.b = nn.Parameter(torch.empty(n_hidden))
-        self.c = nn.Parameter(torch.empty(n_out))
+        self.U = nn.Parameter(torch.empty(hidden_size, input_size))
+        self.W = nn.Parameter(torch.empty(hidden_size, hidden_size))
+        self.V = nn.Parameter(torch.empty(output_size, hidden_size))
+        self.b = nn.Parameter(torch.empty(hidden_size))
+        self.c = nn.Parameter(torch.empty(output_size))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Uniform in :math:`\\pm 1/\\sqrt{n_{hidden}}`, like ``torch.nn.RNN``."""
-        bound = 1.0 / math.sqrt(self.n_hidden)
+        bound = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)
 
@@ -96,13 +96,13 @@ class ElmanRNN(nn.Module):
     def from_params(cls, U, W, V, b, c, nonlinearity: str = "tanh", dtype=torch.float64) -> "ElmanRNN":
         """Build a network with the given weights (numpy arrays or tensors), e.g. those of :mod:`nnlib.bptt`."""
         U, W, V, b, c = (torch.as_tensor(p, dtype=dtype) for p in (U, W, V, b, c))
-        n_hidden, n_in = U.shape
-        expected = {"W": (n_hidden, n_hidden), "V": (V.shape[0], n_hidden), "b": (n_hidden,), "c": (V.shape[0],)}
+        hidden_size, input_size = U.shape
+        expected = {"W": (hidden_size, hidden_size), "V": (V.shape[0], hidden_size), "b": (hidden_size,), "c": (V.shape[0],)}
         for name, p in zip("WVbc", (W, V, b, c)):
             if tuple(p.shape) != expected[name]:
                 raise ValueError(f"from_params: {name} must have shape {expected[name]} to match U of shape "
                                  f"{tuple(U.shape)}, got {tuple(p.shape)}")
-        model = cls(n_in, n_hidden, V.shape[0], nonlinearity).to(dtype)
+        model = cls(input_size, hidden_size, V.shape[0], nonlinearity).to(dtype)
         with torch.no_grad():
             for name, p in zip("UWVbc", (U, W, V, b, c)):
                 getattr(model, name).copy_(p)
@@ -117,21 +117,21 @@ class ElmanRNN(nn.Module):
 
         Parameters
         ----------
-        x : tensor (batch, T, n_in)
-        h0 : tensor (batch, n_hidden), optional (zeros by default)
+        x : tensor (batch, T, input_size)
+        h0 : tensor (batch, hidden_size), optional (zeros by default)
 
         Returns
         -------
-        y : tensor (batch, T, n_out)
+        y : tensor (batch, T, output_size)
             The outputs :math:`\\mathbf y_1, \\dots, \\mathbf y_T`.
-        h : tensor (batch, T, n_hidden)
+        h : tensor (batch, T, hidden_size)
             The hidden states :math:`\\mathbf h_1, \\dots, \\mathbf h_T`.
         """
         x = as_model_input(self, "x", x)
-        _check_input("ElmanRNN", x, self.n_in)
+        _check_input("ElmanRNN", x, self.input_size)
         batch, T, _ = x.shape
-        h = x.new_zeros(batch, self.n_hidden) if h0 is None else h0
-        _check_state("ElmanRNN: h0", h, batch, self.n_hidden)
+        h = x.new_zeros(batch, self.hidden_size) if h0 is None else h0
+        _check_state("ElmanRNN: h0", h, batch, self.hidden_size)
         phi = _NONLINEARITIES[self.nonlinearity]
         ux = x @ self.U.T + self.b  # the input drive of every step at once
         states = []
@@ -142,12 +142,12 @@ class ElmanRNN(nn.Module):
         return hs @ self.V.T + self.c, hs
 
 
-def _reorder_gates(t: torch.Tensor, n_hidden: int) -> torch.Tensor:
+def _reorder_gates(t: torch.Tensor, hidden_size: int) -> torch.Tensor:
     """Reorder gate blocks between torch's (i, f, g, o) and ours (f, i, o, g).
 
     The permutation swaps blocks 0 <-> 1 and 2 <-> 3, so it is its own inverse.
     """
-    i, f, g, o = t.split(n_hidden, dim=0)
+    i, f, g, o = t.split(hidden_size, dim=0)
     return torch.cat([f, i, o, g], dim=0)
 
 
@@ -173,29 +173,29 @@ class LSTMCell(nn.Module):
 
     Parameters
     ----------
-    n_in, n_hidden : int
+    input_size, hidden_size : int
     forget_bias : float
         Initial value of :math:`\\mathbf b_f`. A positive value (1 by default,
         Jozefowicz et al., 2015) starts the cell remembering: :math:`\\mathbf f_t \\approx 0.73`.
     """
 
-    def __init__(self, n_in: int, n_hidden: int, forget_bias: float = 1.0):
+    def __init__(self, input_size: int, hidden_size: int, forget_bias: float = 1.0):
         super().__init__()
-        self.n_in = check_positive_int("n_in", n_in)
-        self.n_hidden = check_positive_int("n_hidden", n_hidden)
+        self.input_size = check_positive_int("input_size", input_size)
+        self.hidden_size = check_positive_int("hidden_size", hidden_size)
         self.forget_bias = float(check_finite("forget_bias", forget_bias))
-        self.weight_x = nn.Parameter(torch.empty(4 * n_hidden, n_in))
-        self.weight_h = nn.Parameter(torch.empty(4 * n_hidden, n_hidden))
-        self.bias = nn.Parameter(torch.empty(4 * n_hidden))
+        self.weight_x = nn.Parameter(torch.empty(4 * hidden_size, input_size))
+        self.weight_h = nn.Parameter(torch.empty(4 * hidden_size, hidden_size))
+        self.bias = nn.Parameter(torch.empty(4 * hidden_size))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """Uniform in :math:`\\pm 1/\\sqrt{n_{hidden}}` (like torch), then :math:`\\mathbf b_f` = ``forget_bias``."""
-        bound = 1.0 / math.sqrt(self.n_hidden)
+        bound = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)
         with torch.no_grad():
-            self.bias[:self.n_hidden].fill_(self.forget_bias)
+            self.bias[:self.hidden_size].fill_(self.forget_bias)
 
     def gate_params(self, gate: str, grad: bool = False):
         """The blocks :math:`(W_k, R_k, \\mathbf b_k)` of one gate ``k`` in f, i, o, g.
@@ -204,7 +204,7 @@ class LSTMCell(nn.Module):
         (after a backward pass).
         """
         k = LSTM_GATES.index(check_choice("gate", gate, LSTM_GATES))
-        rows = slice(k * self.n_hidden, (k + 1) * self.n_hidden)
+        rows = slice(k * self.hidden_size, (k + 1) * self.hidden_size)
         tensors = (self.weight_x, self.weight_h, self.bias)
         if grad:
             if any(t.grad is None for t in tensors):
@@ -213,9 +213,9 @@ class LSTMCell(nn.Module):
         return tuple(t[rows] for t in tensors)
 
     def update(self, z: torch.Tensor, c: torch.Tensor, return_gates: bool = False):
-        """Gates and new state from the stacked pre-activations ``z`` (batch, 4 n_hidden) and :math:`\\mathbf c_{t-1}`."""
+        """Gates and new state from the stacked pre-activations ``z`` (batch, 4 hidden_size) and :math:`\\mathbf c_{t-1}`."""
         return_gates = check_flag("return_gates", return_gates)
-        H = self.n_hidden
+        H = self.hidden_size
         f, i, o = torch.sigmoid(z[:, :3 * H]).split(H, dim=1)  # the three gates: one call
         g = torch.tanh(z[:, 3 * H:])  # the candidate
         c = f * c + i * g
@@ -225,19 +225,19 @@ class LSTMCell(nn.Module):
         return h, c
 
     def forward(self, x: torch.Tensor, state=None, return_gates: bool = False):
-        """One step. ``x``: (batch, n_in); ``state``: ``(h, c)`` each (batch, n_hidden), zeros by default.
+        """One step. ``x``: (batch, input_size); ``state``: ``(h, c)`` each (batch, hidden_size), zeros by default.
 
         Returns ``(h, c)``, or ``(h, c, gates)`` with a dict of f, i, g, o if ``return_gates``.
         """
         return_gates = check_flag("return_gates", return_gates)
-        if x.ndim != 2 or x.shape[1] != self.n_in:
-            raise ValueError(f"LSTMCell: input must have shape (batch, {self.n_in}), got {tuple(x.shape)}")
+        if x.ndim != 2 or x.shape[1] != self.input_size:
+            raise ValueError(f"LSTMCell: input must have shape (batch, {self.input_size}), got {tuple(x.shape)}")
         if state is None:
-            zeros = x.new_zeros(x.shape[0], self.n_hidden)
+            zeros = x.new_zeros(x.shape[0], self.hidden_size)
             state = (zeros, zeros)
         h, c = state
-        _check_state("LSTMCell: h", h, x.shape[0], self.n_hidden)
-        _check_state("LSTMCell: c", c, x.shape[0], self.n_hidden)
+        _check_state("LSTMCell: h", h, x.shape[0], self.hidden_size)
+        _check_state("LSTMCell: c", c, x.shape[0], self.hidden_size)
         z = x @ self.weight_x.T + h @ self.weight_h.T + self.bias
         return self.update(z, c, return_gates)
 
@@ -252,22 +252,22 @@ class LSTM(nn.Module):
     :math:`\\mathbf b = \\mathbf b_{ih} + \\mathbf b_{hh}`); :meth:`to_torch` goes the other way.
     """
 
-    def __init__(self, n_in: int, n_hidden: int, forget_bias: float = 1.0):
+    def __init__(self, input_size: int, hidden_size: int, forget_bias: float = 1.0):
         super().__init__()
-        self.cell = LSTMCell(n_in, n_hidden, forget_bias)
-        self.n_in, self.n_hidden = self.cell.n_in, self.cell.n_hidden
+        self.cell = LSTMCell(input_size, hidden_size, forget_bias)
+        self.input_size, self.hidden_size = self.cell.input_size, self.cell.hidden_size
 
     def forward(self, x: torch.Tensor, state=None):
-        """Run over ``x`` (batch, T, n_in); returns ``(h (batch, T, n_hidden), (h_T, c_T))``."""
+        """Run over ``x`` (batch, T, input_size); returns ``(h (batch, T, hidden_size), (h_T, c_T))``."""
         x = as_model_input(self, "x", x)
-        _check_input("LSTM", x, self.n_in)
+        _check_input("LSTM", x, self.input_size)
         batch, T, _ = x.shape
         if state is None:
-            zeros = x.new_zeros(batch, self.n_hidden)
+            zeros = x.new_zeros(batch, self.hidden_size)
             state = (zeros, zeros)
         h, c = state
-        _check_state("LSTM: h0", h, batch, self.n_hidden)
-        _check_state("LSTM: c0", c, batch, self.n_hidden)
+        _check_state("LSTM: h0", h, batch, self.hidden_size)
+        _check_state("LSTM: c0", c, batch, self.hidden_size)
         cell = self.cell
         zx = x @ cell.weight_x.T + cell.bias  # input part of every step at once
         states = []
@@ -299,9 +299,9 @@ class LSTM(nn.Module):
 
     def to_torch(self) -> nn.LSTM:
         """An equivalent ``torch.nn.LSTM(batch_first=True)``: our bias goes to ``bias_ih``, ``bias_hh`` = 0."""
-        H = self.n_hidden
+        H = self.hidden_size
         cell = self.cell
-        lstm = nn.LSTM(self.n_in, H, batch_first=True).to(cell.weight_x.dtype)
+        lstm = nn.LSTM(self.input_size, H, batch_first=True).to(cell.weight_x.dtype)
         with torch.no_grad():
             lstm.weight_ih_l0.copy_(_reorder_gates(cell.weight_x, H))
             lstm.weight_hh_l0.copy_(_reorder_gates(cell.weight_h, H))
@@ -314,34 +314,34 @@ class SequenceModel(nn.Module):
     """A recurrent network with a linear read-out, for sequence classification or regression.
 
     ``cell="rnn"`` uses an :class:`ElmanRNN` (its :math:`V, \\mathbf c` are the read-out);
-    ``cell="lstm"`` an :class:`LSTM` followed by ``nn.Linear(n_hidden, n_out)``.
+    ``cell="lstm"`` an :class:`LSTM` followed by ``nn.Linear(hidden_size, output_size)``.
 
     Parameters
     ----------
-    n_in, n_hidden, n_out : int
+    input_size, hidden_size, output_size : int
     cell : {"lstm", "rnn"}
     readout : {"last", "all"}
-        ``"last"``: one output per sequence, from the last hidden state, shape (batch, n_out)
+        ``"last"``: one output per sequence, from the last hidden state, shape (batch, output_size)
         (e.g. logits for the memory task); ``"all"``: one output per step, shape
-        (batch, T, n_out) (e.g. next-number prediction).
+        (batch, T, output_size) (e.g. next-number prediction).
     forget_bias : float
         Initial forget-gate bias of the LSTM (ignored for ``"rnn"``).
     """
 
-    def __init__(self, n_in: int, n_hidden: int, n_out: int, *, cell: str = "lstm", readout: str = "last",
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, *, cell: str = "lstm", readout: str = "last",
                  forget_bias: float = 1.0):
         super().__init__()
         self.cell_type = check_choice("cell", cell, ("lstm", "rnn"))
         self.readout = check_choice("readout", readout, ("last", "all"))
         if cell == "rnn":
-            self.rnn = ElmanRNN(n_in, n_hidden, n_out)
+            self.rnn = ElmanRNN(input_size, hidden_size, output_size)
             self.out = None
         else:
-            self.rnn = LSTM(n_in, n_hidden, forget_bias=forget_bias)
-            self.out = nn.Linear(n_hidden, check_positive_int("n_out", n_out))
+            self.rnn = LSTM(input_size, hidden_size, forget_bias=forget_bias)
+            self.out = nn.Linear(hidden_size, check_positive_int("output_size", output_size))
 
     def hidden_states(self, x: torch.Tensor) -> torch.Tensor:
-        """The hidden states :math:`\\mathbf h_1, \\dots, \\mathbf h_T`, shape (batch, T, n_hidden)."""
+        """The hidden states :math:`\\mathbf h_1, \\dots, \\mathbf h_T`, shape (batch, T, hidden_size)."""
         return self.rnn(x)[1] if self.cell_type == "rnn" else self.rnn(x)[0]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

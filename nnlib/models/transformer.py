@@ -40,15 +40,15 @@ class MultiHeadSelfAttention(nn.Module):
     Parameters
     ----------
     d_model : int
-    n_heads : int, a divisor of ``d_model``
+    num_heads : int, a divisor of ``d_model``
     """
 
-    def __init__(self, d_model: int, n_heads: int):
+    def __init__(self, d_model: int, num_heads: int):
         super().__init__()
         self.d_model = check_positive_int("d_model", d_model)
-        self.n_heads = check_positive_int("n_heads", n_heads)
-        if d_model % n_heads:
-            raise ValueError(f"n_heads must divide d_model={d_model}, got n_heads={n_heads}")
+        self.num_heads = check_positive_int("num_heads", num_heads)
+        if d_model % num_heads:
+            raise ValueError(f"num_heads must divide d_model={d_model}, got num_heads={num_heads}")
         self.in_proj_weight = nn.Parameter(torch.empty(3 * d_model, d_model))
         self.in_proj_bias = nn.Parameter(torch.zeros(3 * d_model))
         self.out_proj = nn.Linear(d_model, d_model)
@@ -73,14 +73,14 @@ class MultiHeadSelfAttention(nn.Module):
         """Self-attention over ``x`` (batch, T, d_model).
 
         ``causal=True`` lets step ``t`` attend only to steps ``s <= t``.
-        Returns ``(y, weights)``: y (batch, T, d_model), weights (batch, n_heads, T, T).
+        Returns ``(y, weights)``: y (batch, T, d_model), weights (batch, num_heads, T, T).
         """
         causal = check_flag("causal", causal)
         if x.ndim != 3 or x.shape[2] != self.d_model:
             raise ValueError(f"MultiHeadSelfAttention: input must have shape (batch, T, {self.d_model}), "
                              f"got {tuple(x.shape)}")
         B, T, d = x.shape
-        h = self.n_heads
+        h = self.num_heads
         qkv = x @ self.in_proj_weight.T + self.in_proj_bias
         q, k, v = (t.reshape(B, T, h, d // h).transpose(1, 2) for t in qkv.split(d, dim=2))
         scores = q @ k.transpose(-1, -2) / math.sqrt(d // h)
@@ -103,18 +103,18 @@ class TransformerBlock(nn.Module):
 
     Parameters
     ----------
-    d_model, n_heads : int
-    d_ff : int
+    d_model, num_heads : int
+    dim_feedforward : int
         Width of the MLP's hidden layer (default ``2 * d_model``).
     """
 
-    def __init__(self, d_model: int, n_heads: int, d_ff: int | None = None):
+    def __init__(self, d_model: int, num_heads: int, dim_feedforward: int | None = None):
         super().__init__()
-        self.attn = MultiHeadSelfAttention(d_model, n_heads)
-        d_ff = 2 * self.attn.d_model if d_ff is None else check_positive_int("d_ff", d_ff)
+        self.attn = MultiHeadSelfAttention(d_model, num_heads)
+        dim_feedforward = 2 * self.attn.d_model if dim_feedforward is None else check_positive_int("dim_feedforward", dim_feedforward)
         self.norm1 = nn.LayerNorm(d_model)
         self.norm2 = nn.LayerNorm(d_model)
-        self.mlp = nn.Sequential(nn.Linear(d_model, d_ff), nn.ReLU(), nn.Linear(d_ff, d_model))
+        self.mlp = nn.Sequential(nn.Linear(d_model, dim_feedforward), nn.ReLU(), nn.Linear(dim_feedforward, d_model))
 
     def forward(self, x: torch.Tensor, causal: bool = False):
         """Returns ``(y, weights)`` with y of the shape of ``x`` and the attention weights (batch, heads, T, T)."""
@@ -133,38 +133,38 @@ class TransformerClassifier(nn.Module):
 
     Parameters
     ----------
-    n_in, d_model, n_out : int
-    n_heads, n_blocks : int
-    d_ff : int, optional (default ``2 * d_model``)
+    input_size, d_model, output_size : int
+    num_heads, n_blocks : int
+    dim_feedforward : int, optional (default ``2 * d_model``)
     readout : {"last", "all"}
-        ``"last"``: one output per sequence, from the last step, shape (batch, n_out);
-        ``"all"``: one output per step, shape (batch, T, n_out).
+        ``"last"``: one output per sequence, from the last step, shape (batch, output_size);
+        ``"all"``: one output per step, shape (batch, T, output_size).
     causal : bool
         Causal self-attention (step ``t`` sees only steps ``s <= t``).
     max_len : int
         Longest sequence (the positional encodings are precomputed up to it).
     """
 
-    def __init__(self, n_in: int, d_model: int, n_out: int, *, n_heads: int = 2, n_blocks: int = 1,
-                 d_ff: int | None = None, readout: str = "last", causal: bool = False, max_len: int = 512):
+    def __init__(self, input_size: int, d_model: int, output_size: int, *, num_heads: int = 2, n_blocks: int = 1,
+                 dim_feedforward: int | None = None, readout: str = "last", causal: bool = False, max_len: int = 512):
         super().__init__()
-        self.n_in = check_positive_int("n_in", n_in)
+        self.input_size = check_positive_int("input_size", input_size)
         self.readout = check_choice("readout", readout, ("last", "all"))
         self.causal = check_flag("causal", causal)
         self.max_len = check_positive_int("max_len", max_len)
         check_positive_int("n_blocks", n_blocks)
-        self.embed = nn.Linear(n_in, check_positive_int("d_model", d_model))
-        self.blocks = nn.ModuleList(TransformerBlock(d_model, n_heads, d_ff) for _ in range(n_blocks))
+        self.embed = nn.Linear(input_size, check_positive_int("d_model", d_model))
+        self.blocks = nn.ModuleList(TransformerBlock(d_model, num_heads, dim_feedforward) for _ in range(n_blocks))
         self.norm = nn.LayerNorm(d_model)
-        self.out = nn.Linear(d_model, check_positive_int("n_out", n_out))
+        self.out = nn.Linear(d_model, check_positive_int("output_size", output_size))
         self.register_buffer("pos", torch.as_tensor(positional_encoding(max_len, d_model),
                                                     dtype=self.embed.weight.dtype), persistent=False)
 
     def features(self, x: torch.Tensor):
         """The last block's output (batch, T, d_model) and the list of attention weights of every block."""
         x = as_model_input(self, "x", x)
-        if x.ndim != 3 or x.shape[2] != self.n_in:
-            raise ValueError(f"TransformerClassifier: input must have shape (batch, T, {self.n_in}), "
+        if x.ndim != 3 or x.shape[2] != self.input_size:
+            raise ValueError(f"TransformerClassifier: input must have shape (batch, T, {self.input_size}), "
                              f"got {tuple(x.shape)}")
         T = x.shape[1]
         if not 1 <= T <= self.max_len:
@@ -177,7 +177,7 @@ class TransformerClassifier(nn.Module):
         return self.norm(z), maps
 
     def attention_maps(self, x: torch.Tensor) -> list:
-        """The attention weights of every block, each (batch, n_heads, T, T), without gradients."""
+        """The attention weights of every block, each (batch, num_heads, T, T), without gradients."""
         with torch.no_grad():
             return self.features(x)[1]
 

@@ -205,7 +205,7 @@ class VAE(nn.Module):
     then two linear heads :math:`\\boldsymbol\\mu = W_\\mu \\mathbf h + \\mathbf b_\\mu` and
     :math:`\\log \\boldsymbol\\sigma^2 = W_v \\mathbf h + \\mathbf b_v` (the log-variance is unconstrained,
     so :math:`\\sigma^2 = e^{\\log\\sigma^2} > 0` always). Decoder: the mirror image,
-    :math:`\\mathbf z \\to` hidden layers (reversed) :math:`\\to` ``n_in`` outputs, read as
+    :math:`\\mathbf z \\to` hidden layers (reversed) :math:`\\to` ``in_features`` outputs, read as
 
     - ``likelihood="bernoulli"`` (default, for pixels in [0, 1]): logits of independent
       Bernoulli pixels; :meth:`reconstruct` and :meth:`sample` return the probabilities
@@ -219,11 +219,11 @@ class VAE(nn.Module):
 
     Parameters
     ----------
-    n_in : int
+    in_features : int
         Number of input features (64 for the 8x8 digits).
-    hidden : sequence of int
+    hidden_sizes : sequence of int
         Hidden-layer widths of the encoder (the decoder uses them in reverse).
-    n_latent : int
+    latent_size : int
         Dimension d of the latent code, at least 1.
     likelihood : {"bernoulli", "gaussian"}
     obs_std : float
@@ -237,34 +237,34 @@ class VAE(nn.Module):
     >>> terms = vae.loss(x, beta=1.0)      # ELBOTerms(loss, reconstruction, kl)
     """
 
-    def __init__(self, n_in: int = 64, hidden: Sequence[int] = (128,), n_latent: int = 2, *,
+    def __init__(self, in_features: int = 64, hidden_sizes: Sequence[int] = (128,), latent_size: int = 2, *,
                  likelihood: str = "bernoulli", obs_std: float = 1.0):
         super().__init__()
-        self.n_in = check_positive_int("n_in", n_in)
-        self.n_latent = check_positive_int("n_latent", n_latent)
-        if isinstance(hidden, (int, np.integer)):
-            hidden = (hidden,)
-        self.hidden = [check_positive_int(f"hidden[{i}]", h) for i, h in enumerate(hidden)]
+        self.in_features = check_positive_int("in_features", in_features)
+        self.latent_size = check_positive_int("latent_size", latent_size)
+        if isinstance(hidden_sizes, (int, np.integer)):
+            hidden_sizes = (hidden_sizes,)
+        self.hidden_sizes = [check_positive_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
         self.likelihood = check_choice("likelihood", likelihood, LIKELIHOODS)
         self.obs_std = check_positive("obs_std", obs_std)
-        enc_sizes = [self.n_in, *self.hidden]
+        enc_sizes = [self.in_features, *self.hidden_sizes]
         self.encoder = nn.Sequential(*[m for a, b in zip(enc_sizes[:-1], enc_sizes[1:])
                                        for m in (nn.Linear(a, b), nn.ReLU())])
-        self.mu_head = nn.Linear(enc_sizes[-1], self.n_latent)
-        self.logvar_head = nn.Linear(enc_sizes[-1], self.n_latent)
-        dec_sizes = [self.n_latent, *reversed(self.hidden)]
+        self.mu_head = nn.Linear(enc_sizes[-1], self.latent_size)
+        self.logvar_head = nn.Linear(enc_sizes[-1], self.latent_size)
+        dec_sizes = [self.latent_size, *reversed(self.hidden_sizes)]
         layers = [m for a, b in zip(dec_sizes[:-1], dec_sizes[1:]) for m in (nn.Linear(a, b), nn.ReLU())]
-        self.decoder = nn.Sequential(*layers, nn.Linear(dec_sizes[-1], self.n_in))
+        self.decoder = nn.Sequential(*layers, nn.Linear(dec_sizes[-1], self.in_features))
 
     def _check(self, name: str, t: torch.Tensor, size: int) -> None:
         if t.dim() != 2 or t.shape[1] != size:
-            raise ValueError(f"{name} of VAE(n_in={self.n_in}, n_latent={self.n_latent}) must have shape "
+            raise ValueError(f"{name} of VAE(in_features={self.in_features}, latent_size={self.latent_size}) must have shape "
                              f"(batch, {size}), got shape {tuple(t.shape)}")
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The parameters ``(mu, logvar)`` of :math:`q_\\phi(\\mathbf z \\mid \\mathbf x)`, each (batch, n_latent)."""
+        """The parameters ``(mu, logvar)`` of :math:`q_\\phi(\\mathbf z \\mid \\mathbf x)`, each (batch, latent_size)."""
         x = as_model_input(self, "x", x)
-        self._check("encode input", x, self.n_in)
+        self._check("encode input", x, self.in_features)
         h = self.encoder(x)
         return self.mu_head(h), self.logvar_head(h)
 
@@ -284,10 +284,10 @@ class VAE(nn.Module):
         return mu + torch.exp(0.5 * logvar) * eps
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Decoder output for codes ``z`` of shape (..., n_latent): logits (Bernoulli) or means (Gaussian)."""
-        if z.shape[-1] != self.n_latent:
-            raise ValueError(f"decode input of VAE(n_in={self.n_in}, n_latent={self.n_latent}) must have shape "
-                             f"(..., {self.n_latent}), got shape {tuple(z.shape)}")
+        """Decoder output for codes ``z`` of shape (..., latent_size): logits (Bernoulli) or means (Gaussian)."""
+        if z.shape[-1] != self.latent_size:
+            raise ValueError(f"decode input of VAE(in_features={self.in_features}, latent_size={self.latent_size}) must have shape "
+                             f"(..., {self.latent_size}), got shape {tuple(z.shape)}")
         return self.decoder(z)
 
     def mean_image(self, decoded: torch.Tensor) -> torch.Tensor:
@@ -313,11 +313,11 @@ class VAE(nn.Module):
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Generate ``n`` examples: :math:`\\mathbf z \\sim \\mathcal N(\\mathbf 0, I)`, return expected pixel values."""
-        z = torch.randn(check_positive_int("n", n), self.n_latent, generator=generator)
+        z = torch.randn(check_positive_int("n", n), self.latent_size, generator=generator)
         return self.mean_image(self.decode(z))
 
     def extra_repr(self) -> str:
-        return (f"n_in={self.n_in}, hidden={self.hidden}, n_latent={self.n_latent}, "
+        return (f"in_features={self.in_features}, hidden_sizes={self.hidden_sizes}, latent_size={self.latent_size}, "
                 f"likelihood={self.likelihood!r}")
 
 
