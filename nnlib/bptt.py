@@ -24,7 +24,8 @@ Derived in chapter 11 ("Back-propagation through time"); the same network in tor
 
 Also here: the product of Jacobians :math:`\\partial \\mathbf h_T / \\partial \\mathbf h_t` whose
 norm vanishes or explodes with the lag :math:`T - t` (chapter 11, "Vanishing and exploding
-gradients"). This module uses numpy only.
+gradients"), clipping by the global gradient norm (:func:`clip_grad_norm`) and the batching of
+one long stream for truncated BPTT (:func:`stream_windows`). This module uses numpy only.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ __all__ = [
     "random_recurrent_matrix",
     "spectral_radius",
     "jacobian_norms",
+    "clip_grad_norm",
+    "stream_windows",
 ]
 
 PARAM_NAMES = ("U", "W", "V", "b", "c")
@@ -243,3 +246,66 @@ def jacobian_norms(W, H, activation: str = "tanh") -> np.ndarray:
         J = J @ step
         norms[k] = np.linalg.norm(J, 2)
     return norms
+
+
+def clip_grad_norm(grads: dict, max_norm: float, eps: float = 0.0) -> tuple[dict, float]:
+    """Clip gradients by their global norm: :math:`\\mathbf g \\leftarrow \\mathbf g \\cdot \\min(1, c / \\|\\mathbf g\\|)`.
+
+    :math:`\\|\\mathbf g\\|` is the Euclidean norm of all parameter gradients together (the
+    entries of every array in ``grads`` whose key is in ``U, W, V, b, c``, as if they were one
+    vector); every array is multiplied by the same factor, so the direction of the step is kept
+    and only its length is capped at :math:`c` = ``max_norm`` (Pascanu et al., 2013; chapter 11,
+    "Gradient clipping"). ``torch.nn.utils.clip_grad_norm_`` divides by :math:`\\|\\mathbf g\\| + 10^{-6}`;
+    ``eps=1e-6`` reproduces it exactly.
+
+    Returns ``(clipped, norm)``: a new dict with the clipped parameter gradients and the norm
+    :math:`\\|\\mathbf g\\|` *before* clipping (what one monitors for explosions).
+    """
+    c = check_non_negative("max_norm", max_norm)
+    eps = check_non_negative("eps", eps)
+    keys = [k for k in PARAM_NAMES if k in grads]
+    if not keys:
+        raise ValueError(f"grads needs at least one of the keys {list(PARAM_NAMES)}; got {sorted(grads)}")
+    arrays = {k: as_float_array(f"grads[{k!r}]", grads[k]) for k in keys}
+    norm = float(np.sqrt(sum(np.sum(a * a) for a in arrays.values())))
+    factor = min(1.0, c / (norm + eps)) if norm + eps > 0 else 1.0
+    return {k: a * factor for k, a in arrays.items()}, norm
+
+
+def stream_windows(stream, batch_size: int, window: int) -> np.ndarray:
+    """Cut one long sequence into ``batch_size`` parallel sub-streams and those into windows, for truncated BPTT.
+
+    The stream of :math:`N` steps is split into :math:`B` = ``batch_size`` consecutive pieces of
+    :math:`L = \\lfloor N / B \\rfloor` steps (the last :math:`N - BL` steps are dropped), one per
+    row of a batch, and each piece is cut into :math:`\\lfloor L / k \\rfloor` windows of
+    :math:`k` = ``window`` steps (the remainder is dropped). Window :math:`j + 1` of row
+    :math:`b` continues window :math:`j` of the same row, so the hidden state at the end of
+    window :math:`j` is the right initial state for window :math:`j + 1`: truncated BPTT carries
+    it over and back-propagates only inside a window (chapter 11, "Truncated BPTT"; the scheme
+    of the NYU deep-learning notes, Canziani et al., 2019).
+
+    Parameters
+    ----------
+    stream : array (N, ...)
+        One long sequence, time on the first axis (e.g. inputs (N, input_size)).
+    batch_size, window : int
+
+    Returns
+    -------
+    ndarray (n_windows, batch_size, window, ...)
+        ``out[j, b] = stream[b L + j k : b L + (j + 1) k]``; ``out[j]`` is the batch of step
+        :math:`j`, in the batch-first layout of :func:`rnn_forward`.
+    """
+    stream = as_float_array("stream", stream)
+    batch_size = check_positive_int("batch_size", batch_size)
+    window = check_positive_int("window", window)
+    if stream.ndim < 1:
+        raise ValueError("stream must have a time axis (shape (N, ...)), got a scalar")
+    length = stream.shape[0] // batch_size
+    if length < window:
+        raise ValueError(f"stream of {stream.shape[0]} steps is too short for batch_size={batch_size} and "
+                         f"window={window}: each sub-stream needs at least {window} steps")
+    n_windows = length // window
+    rows = stream[:batch_size * length].reshape(batch_size, length, *stream.shape[1:])
+    out = rows[:, :n_windows * window].reshape(batch_size, n_windows, window, *stream.shape[1:])
+    return np.ascontiguousarray(out.swapaxes(0, 1))

@@ -110,3 +110,99 @@ def test_bad_input():
         bptt.jacobian_norms(np.eye(2), np.zeros((3, 2)), "relu")
     with pytest.raises(ValueError, match="square"):
         bptt.spectral_radius(np.zeros((2, 3)))
+
+
+def _random_grads(rng, scale=1.0):
+    shapes = {"U": (4, 2), "W": (4, 4), "V": (1, 4), "b": (4,), "c": (1,)}
+    return {k: scale * rng.normal(size=s) for k, s in shapes.items()}
+
+
+@pytest.mark.parametrize("scale", [0.01, 1.0, 100.0])
+def test_clip_grad_norm_rule(scale):
+    rng = np.random.default_rng(3)
+    grads = _random_grads(rng, scale)
+    grads["h0"] = rng.normal(size=(2, 4))  # not a parameter: ignored
+    norm = np.sqrt(sum(np.sum(grads[k] ** 2) for k in bptt.PARAM_NAMES))
+    clipped, reported = bptt.clip_grad_norm(grads, 1.0)
+    assert set(clipped) == set(bptt.PARAM_NAMES)
+    assert abs(reported - norm) < 1e-12 * norm
+    factor = min(1.0, 1.0 / norm)
+    for k in bptt.PARAM_NAMES:
+        np.testing.assert_allclose(clipped[k], grads[k] * factor, rtol=1e-14)
+    new_norm = np.sqrt(sum(np.sum(clipped[k] ** 2) for k in bptt.PARAM_NAMES))
+    assert new_norm <= 1.0 + 1e-12 and (norm > 1 or abs(new_norm - norm) < 1e-15)
+
+
+def test_clip_grad_norm_equals_torch():
+    rng = np.random.default_rng(4)
+    for scale in (0.05, 3.0, 1e4):
+        grads = _random_grads(rng, scale)
+        params = [torch.zeros(grads[k].shape, requires_grad=True) for k in bptt.PARAM_NAMES]
+        for p, k in zip(params, bptt.PARAM_NAMES):
+            p.grad = torch.tensor(grads[k])
+        torch_norm = torch.nn.utils.clip_grad_norm_(params, 2.0)
+        clipped, norm = bptt.clip_grad_norm(grads, 2.0, eps=1e-6)
+        assert abs(norm - torch_norm.item()) < 1e-10 * norm
+        for p, k in zip(params, bptt.PARAM_NAMES):
+            np.testing.assert_allclose(clipped[k], p.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_clip_grad_norm_bad_input():
+    with pytest.raises(ValueError, match="max_norm"):
+        bptt.clip_grad_norm({"W": np.ones((2, 2))}, -1.0)
+    with pytest.raises(ValueError, match="grads needs at least one of the keys"):
+        bptt.clip_grad_norm({"weights": np.ones(2)}, 1.0)
+    with pytest.raises(TypeError, match="grads\\['W'\\]"):
+        bptt.clip_grad_norm({"W": "big"}, 1.0)
+    zero, norm = bptt.clip_grad_norm({"W": np.zeros((2, 2))}, 1.0)
+    assert norm == 0.0 and np.all(zero["W"] == 0)
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(1, 60), batch_size=st.integers(1, 5), window=st.integers(1, 6), features=st.integers(0, 2))
+def test_stream_windows_layout(n, batch_size, window, features):
+    shape = (n,) if features == 0 else (n, features)
+    stream = np.arange(np.prod(shape), dtype=float).reshape(shape)
+    length = n // batch_size
+    if length < window:
+        with pytest.raises(ValueError, match="too short"):
+            bptt.stream_windows(stream, batch_size, window)
+        return
+    out = bptt.stream_windows(stream, batch_size, window)
+    n_windows = length // window
+    assert out.shape == (n_windows, batch_size, window) + shape[1:]
+    for j in range(n_windows):
+        for b in range(batch_size):
+            start = b * length + j * window
+            np.testing.assert_array_equal(out[j, b], stream[start:start + window])
+    # each row, read window after window, is one unbroken piece of the stream
+    rows = out.swapaxes(0, 1).reshape(batch_size, n_windows * window, *shape[1:])
+    for b in range(batch_size):
+        np.testing.assert_array_equal(rows[b], stream[b * length:b * length + n_windows * window])
+
+
+def test_stream_windows_carried_state_equals_one_long_run():
+    """Running the windows one after another, carrying the last state, equals one run over each sub-stream."""
+    rng = np.random.default_rng(5)
+    params = bptt.init_rnn(2, 3, 1, rng)
+    stream = rng.normal(size=(61, 2))
+    windows = bptt.stream_windows(stream, 3, 4)  # 3 rows of 20 steps, 5 windows of 4
+    h = np.zeros((3, 3))
+    states = []
+    for X in windows:
+        cache = bptt.rnn_forward(params, X, h0=h)
+        h = cache.H[:, -1]
+        states.append(cache.H[:, 1:])
+    whole = bptt.rnn_forward(params, stream[:60].reshape(3, 20, 2)).H[:, 1:]
+    np.testing.assert_allclose(np.concatenate(states, axis=1), whole, rtol=1e-13, atol=1e-15)
+
+
+def test_stream_windows_bad_input():
+    with pytest.raises(ValueError, match="window must be an integer >= 1"):
+        bptt.stream_windows(np.zeros(10), 2, 0)
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
+        bptt.stream_windows(np.zeros(10), 1.5, 2)
+    with pytest.raises(ValueError, match="time axis"):
+        bptt.stream_windows(3.0, 1, 1)
+    with pytest.raises(TypeError, match="stream"):
+        bptt.stream_windows(None, 1, 1)

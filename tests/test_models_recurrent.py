@@ -1,4 +1,4 @@
-"""Tests of nnlib.models.recurrent: the Elman RNN and the LSTM written from the equations."""
+"""Tests of nnlib.models.recurrent: the Elman RNN, the LSTM and the GRU written from the equations."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnlib import bptt
-from nnlib.models import LSTM, LSTM_GATES, ElmanRNN, LSTMCell, SequenceModel, TORCH_LSTM_GATES
+from nnlib.models import (GRU, GRU_GATES, LSTM, LSTM_GATES, ElmanRNN, GRUCell, LSTMCell, SequenceModel,
+                          TORCH_LSTM_GATES, n_parameters)
 
 
 def _torch_lstm(input_size, hidden_size, seed, bias=True):
@@ -145,7 +146,7 @@ def test_elman_autograd_equals_numpy_bptt():
     np.testing.assert_allclose(h0_t.grad.numpy(), grads["h0"], rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+@pytest.mark.parametrize("cell", ["lstm", "rnn", "gru"])
 def test_sequence_model_shapes(cell):
     torch.manual_seed(0)
     x = torch.randn(3, 7, 5)
@@ -166,8 +167,8 @@ def test_bad_input():
         LSTM(3, 4)(torch.randn(2, 5, 3), (torch.zeros(2, 4), torch.zeros(2, 3)))
     with pytest.raises(ValueError, match="hidden_size must be an integer >= 1"):
         LSTM(3, 0)
-    with pytest.raises(ValueError, match="cell must be one of 'lstm', 'rnn'"):
-        SequenceModel(3, 4, 2, cell="gru")
+    with pytest.raises(ValueError, match="cell must be one of 'lstm', 'rnn', 'gru'"):
+        SequenceModel(3, 4, 2, cell="transformer")
     with pytest.raises(ValueError, match="readout must be one of"):
         SequenceModel(3, 4, 2, readout="first")
     with pytest.raises(ValueError, match="nonlinearity must be one of"):
@@ -180,3 +181,126 @@ def test_bad_input():
         LSTM.from_torch(torch.nn.GRU(2, 3))
     with pytest.raises(ValueError, match="W must have shape"):
         ElmanRNN.from_params(np.zeros((4, 3)), np.zeros((3, 3)), np.zeros((1, 4)), np.zeros(4), np.zeros(1))
+
+
+def _torch_gru(input_size, hidden_size, seed, bias=True):
+    torch.manual_seed(seed)
+    gru = torch.nn.GRU(input_size, hidden_size, batch_first=True, bias=bias).double()
+    with torch.no_grad():  # every bias block non-trivial, b_hn in particular
+        for p in gru.parameters():
+            p.uniform_(-0.8, 0.8)
+    return gru
+
+
+@settings(max_examples=15, deadline=None)
+@given(input_size=st.integers(1, 4), hidden_size=st.integers(1, 5), batch=st.integers(1, 3), T=st.integers(1, 6),
+       seed=st.integers(0, 1000))
+def test_gru_equals_torch_outputs_and_gradients(input_size, hidden_size, batch, T, seed):
+    gru = _torch_gru(input_size, hidden_size, seed)
+    ours = GRU.from_torch(gru)
+    g = torch.Generator().manual_seed(seed + 1)
+    x = torch.randn(batch, T, input_size, dtype=torch.float64, generator=g)
+    h0 = torch.randn(batch, hidden_size, dtype=torch.float64, generator=g)
+    w_out = torch.randn(batch, T, hidden_size, dtype=torch.float64, generator=g)
+
+    x_t, x_o = x.clone().requires_grad_(), x.clone().requires_grad_()
+    h0_t, h0_o = h0[None].clone().requires_grad_(), h0.clone().requires_grad_()
+    out_t, hT_t = gru(x_t, h0_t)
+    out_o, hT_o = ours(x_o, h0_o)
+    torch.testing.assert_close(out_o, out_t, rtol=1e-10, atol=1e-10)
+    torch.testing.assert_close(hT_o, hT_t[0], rtol=1e-10, atol=1e-10)
+
+    ((out_t * w_out).sum() + hT_t.pow(2).sum()).backward()
+    ((out_o * w_out).sum() + hT_o.pow(2).sum()).backward()
+    H = hidden_size
+    close = dict(rtol=1e-10, atol=1e-10)
+    torch.testing.assert_close(x_o.grad, x_t.grad, **close)
+    torch.testing.assert_close(h0_o.grad, h0_t.grad[0], **close)
+    torch.testing.assert_close(ours.cell.weight_x.grad, gru.weight_ih_l0.grad, **close)
+    torch.testing.assert_close(ours.cell.weight_h.grad, gru.weight_hh_l0.grad, **close)
+    torch.testing.assert_close(ours.cell.bias.grad, gru.bias_ih_l0.grad, **close)
+    # r and z: one bias is the sum of torch's two, so both get its gradient; n: b_hn on its own
+    torch.testing.assert_close(ours.cell.bias.grad[:2 * H], gru.bias_hh_l0.grad[:2 * H], **close)
+    torch.testing.assert_close(ours.cell.bias_hn.grad, gru.bias_hh_l0.grad[2 * H:], **close)
+
+
+def test_gru_round_trip_and_no_bias():
+    torch.manual_seed(0)
+    ours = GRU(3, 4, update_bias=0.7).double()
+    with torch.no_grad():
+        ours.cell.bias_hn.uniform_(-1, 1)
+    back = ours.to_torch()
+    assert isinstance(back, torch.nn.GRU) and back.batch_first
+    x = torch.randn(2, 5, 3, dtype=torch.float64)
+    torch.testing.assert_close(back(x)[0], ours(x)[0], rtol=1e-12, atol=1e-12)
+    again = GRU.from_torch(back)
+    for (name, a), b in zip(again.named_parameters(), ours.parameters()):
+        torch.testing.assert_close(a, b, msg=name)
+    nobias = _torch_gru(2, 3, 1, bias=False)
+    torch.testing.assert_close(GRU.from_torch(nobias)(x[..., :2])[0], nobias(x[..., :2])[0], rtol=1e-12, atol=1e-12)
+
+
+def test_gru_cell_equations_by_hand():
+    """One GRUCell step against the equations written out gate by gate; the cell step by step equals the layer."""
+    torch.manual_seed(2)
+    cell = GRUCell(2, 3).double()
+    x, h = torch.randn(4, 2, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64)
+    W, R, b = (t.split(3) for t in (cell.weight_x, cell.weight_h, cell.bias))
+    r = torch.sigmoid(x @ W[0].T + h @ R[0].T + b[0])
+    z = torch.sigmoid(x @ W[1].T + h @ R[1].T + b[1])
+    n = torch.tanh(x @ W[2].T + b[2] + r * (h @ R[2].T + cell.bias_hn))
+    h_new, gates = cell(x, h, return_gates=True)
+    torch.testing.assert_close(h_new, (1 - z) * n + z * h)
+    for name, value in zip(GRU_GATES, (r, z, n)):
+        torch.testing.assert_close(gates[name], value)
+    layer = GRU(2, 3).double()
+    layer.cell.load_state_dict(cell.state_dict())
+    xs = torch.randn(4, 5, 2, dtype=torch.float64)
+    state = None
+    for t in range(5):
+        state = cell(xs[:, t], state)
+    torch.testing.assert_close(layer(xs)[1], state)
+
+
+def test_gru_update_gate_keeps_the_state_and_init():
+    cell = GRUCell(1, 2, update_bias=50.0).double()  # z = 1: h_t = h_{t-1} whatever the input
+    assert torch.all(cell.bias[2:4] == 50.0) and GRU_GATES == ("r", "z", "n")
+    h = torch.tensor([[0.3, -0.7]], dtype=torch.float64)
+    torch.testing.assert_close(cell(torch.full((1, 1), 5.0, dtype=torch.float64), h), h)
+    assert cell.weight_x.shape == (6, 1) and cell.weight_h.shape == (6, 2) and cell.bias_hn.shape == (2,)
+    # default: torch's uniform initialisation everywhere, parameter count 3 (n_h n_in + n_h^2 + n_h) + n_h
+    torch.manual_seed(0)
+    plain = GRU(5, 16)
+    bound = 1 / 16 ** 0.5
+    assert all(p.abs().max() <= bound for p in plain.parameters())
+    assert n_parameters(plain) == 3 * (16 * 5 + 16 * 16 + 16) + 16 == sum(
+        p.numel() for p in torch.nn.GRU(5, 16).parameters()) - 2 * 16
+    model = SequenceModel(5, 6, 4, cell="gru", forget_bias=2.0)
+    assert torch.all(model.rnn.cell.bias[6:12] == 2.0)
+
+
+def test_gru_bad_input():
+    with pytest.raises(ValueError, match="input must have shape"):
+        GRU(3, 4)(torch.randn(2, 5, 2))
+    with pytest.raises(ValueError, match=r"GRU: h0 must have shape \(2, 4\)"):
+        GRU(3, 4)(torch.randn(2, 5, 3), torch.zeros(3, 4))
+    with pytest.raises(ValueError, match="input must have shape"):
+        GRUCell(3, 4)(torch.randn(2, 5, 3))
+    with pytest.raises(ValueError, match=r"GRUCell: h must have shape"):
+        GRUCell(3, 4)(torch.randn(2, 3), torch.zeros(2, 5))
+    with pytest.raises(ValueError, match="hidden_size must be an integer >= 1"):
+        GRU(3, 0)
+    with pytest.raises(ValueError, match="input_size must be an integer >= 1"):
+        GRUCell(-1, 2)
+    with pytest.raises(ValueError, match="update_bias"):
+        GRUCell(2, 2, update_bias=float("nan"))
+    with pytest.raises(TypeError, match="return_gates must be True or False"):
+        GRUCell(2, 2)(torch.zeros(1, 2), return_gates="yes")
+    with pytest.raises(TypeError, match="torch.nn.GRU"):
+        GRU.from_torch(torch.nn.LSTM(2, 3))
+    with pytest.raises(ValueError, match="num_layers=1"):
+        GRU.from_torch(torch.nn.GRU(2, 3, num_layers=2))
+    with pytest.raises(ValueError, match="bidirectional"):
+        GRU.from_torch(torch.nn.GRU(2, 3, bidirectional=True))
+    with pytest.raises(TypeError, match="x"):
+        GRU(2, 3)(None)

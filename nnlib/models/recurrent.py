@@ -1,4 +1,4 @@
-"""Torch models: the Elman RNN and the LSTM, written from their equations (chapter 11).
+"""Torch models: the Elman RNN, the LSTM and the GRU, written from their equations (chapter 11).
 
 * :class:`ElmanRNN` -- :math:`\\mathbf h_t = \\tanh(U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b)`,
   :math:`\\mathbf y_t = V \\mathbf h_t + \\mathbf c`, with the matrices named as in chapter 11.
@@ -10,10 +10,26 @@
 
   with :meth:`LSTM.from_torch` / :meth:`LSTM.to_torch` to exchange weights with
   ``torch.nn.LSTM`` (which orders its gates i, f, g, o and keeps two bias vectors).
-* :class:`SequenceModel` -- either network plus a linear read-out, for sequence
+* :class:`GRUCell` / :class:`GRU` -- reset and update gates and a candidate, one state,
+
+  .. math::
+      \\mathbf n_t = \\tanh\\big(W_n \\mathbf x_t + \\mathbf b_n + \\mathbf r_t \\odot (R_n \\mathbf h_{t-1} + \\mathbf b_{hn})\\big), \\qquad
+      \\mathbf h_t = (1 - \\mathbf z_t) \\odot \\mathbf n_t + \\mathbf z_t \\odot \\mathbf h_{t-1},
+
+  with :meth:`GRU.from_torch` / :meth:`GRU.to_torch` for ``torch.nn.GRU`` (same gate order r, z, n).
+* :class:`SequenceModel` -- any of the three plus a linear read-out, for sequence
   classification or regression (the memory task and next-number prediction of chapter 11).
 
 All modules are batch-first: inputs have shape ``(batch, time, features)``.
+
+Return values follow one rule: every recurrent layer returns ``(outputs, state)``, the
+per-step outputs first, then the state.
+
+* ``ElmanRNN(x) -> (y, h)``: the read-outs :math:`\\mathbf y_1..\\mathbf y_T` (batch, T, output_size)
+  and *all* hidden states :math:`\\mathbf h_1..\\mathbf h_T` (batch, T, hidden_size), which
+  back-propagation through time needs (``h[:, -1]`` is the state to carry on);
+* ``LSTM(x) -> (h, (h_T, c_T))`` like ``torch.nn.LSTM``;
+* ``GRU(x) -> (h, h_T)`` like ``torch.nn.GRU`` (without its leading layer axis).
 """
 
 from __future__ import annotations
@@ -26,12 +42,15 @@ from torch import nn
 from .._checks import check_flag, check_choice, check_finite, check_positive_int
 from ._inputs import as_model_input
 
-__all__ = ["ElmanRNN", "LSTMCell", "LSTM", "SequenceModel", "LSTM_GATES", "TORCH_LSTM_GATES"]
+__all__ = ["ElmanRNN", "LSTMCell", "LSTM", "GRUCell", "GRU", "SequenceModel", "LSTM_GATES", "TORCH_LSTM_GATES",
+           "GRU_GATES"]
 
 #: Order of the gate blocks in the stacked weights of :class:`LSTMCell`.
 LSTM_GATES = ("f", "i", "o", "g")
 #: Order of the gate blocks in ``torch.nn.LSTM``'s ``weight_ih_l0`` etc.
 TORCH_LSTM_GATES = ("i", "f", "g", "o")
+#: Order of the gate blocks in :class:`GRUCell` and in ``torch.nn.GRU``'s ``weight_ih_l0`` etc.
+GRU_GATES = ("r", "z", "n")
 
 _NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
 
@@ -310,34 +329,174 @@ class LSTM(nn.Module):
         return lstm
 
 
+class GRUCell(nn.Module):
+    """One step of a gated recurrent unit (Cho et al., 2014), in the convention of ``torch.nn.GRU``.
+
+    .. math::
+        \\begin{aligned}
+        \\mathbf r_t &= \\sigma(W_r \\mathbf x_t + R_r \\mathbf h_{t-1} + \\mathbf b_r), \\qquad
+        \\mathbf z_t = \\sigma(W_z \\mathbf x_t + R_z \\mathbf h_{t-1} + \\mathbf b_z), \\\\
+        \\mathbf n_t &= \\tanh\\big(W_n \\mathbf x_t + \\mathbf b_n + \\mathbf r_t \\odot (R_n \\mathbf h_{t-1} + \\mathbf b_{hn})\\big), \\\\
+        \\mathbf h_t &= (1 - \\mathbf z_t) \\odot \\mathbf n_t + \\mathbf z_t \\odot \\mathbf h_{t-1}.
+        \\end{aligned}
+
+    Derived in chapter 11 ("The gated recurrent unit"): one state, and an update gate
+    :math:`\\mathbf z_t` that plays the LSTM's forget gate while :math:`1 - \\mathbf z_t` plays its
+    input gate. The blocks are stacked in the order r, z, n (:data:`GRU_GATES`, torch's order):
+    ``weight_x`` is :math:`[W_r; W_z; W_n]`, ``weight_h`` is :math:`[R_r; R_z; R_n]`, ``bias`` is
+    :math:`[\\mathbf b_r; \\mathbf b_z; \\mathbf b_n]`. The candidate needs a second bias
+    ``bias_hn`` :math:`= \\mathbf b_{hn}`, because the reset gate multiplies it (for r and z only the
+    sum of torch's two biases matters, as in the LSTM).
+
+    Parameters
+    ----------
+    input_size, hidden_size : int
+    update_bias : float or None
+        Initial value of :math:`\\mathbf b_z`; a positive value starts the unit keeping its
+        state (:math:`\\mathbf z \\approx \\sigma(b_z)`). None (default) keeps torch's uniform
+        initialisation.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, update_bias: float | None = None):
+        super().__init__()
+        self.input_size = check_positive_int("input_size", input_size)
+        self.hidden_size = check_positive_int("hidden_size", hidden_size)
+        self.update_bias = None if update_bias is None else float(check_finite("update_bias", update_bias))
+        self.weight_x = nn.Parameter(torch.empty(3 * hidden_size, input_size))
+        self.weight_h = nn.Parameter(torch.empty(3 * hidden_size, hidden_size))
+        self.bias = nn.Parameter(torch.empty(3 * hidden_size))
+        self.bias_hn = nn.Parameter(torch.empty(hidden_size))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Uniform in :math:`\\pm 1/\\sqrt{n_{hidden}}` (like torch), then :math:`\\mathbf b_z` = ``update_bias`` if given."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+        if self.update_bias is not None:
+            with torch.no_grad():
+                self.bias[self.hidden_size:2 * self.hidden_size].fill_(self.update_bias)
+
+    def update(self, zx: torch.Tensor, h: torch.Tensor, return_gates: bool = False):
+        """New state from the input part ``zx`` = :math:`W\\mathbf x_t + \\mathbf b` (batch, 3 hidden_size) and :math:`\\mathbf h_{t-1}`."""
+        H = self.hidden_size
+        zh = h @ self.weight_h.T  # recurrent part of all three blocks
+        r, z = torch.sigmoid(zx[:, :2 * H] + zh[:, :2 * H]).split(H, dim=1)  # the two gates: one call
+        n = torch.tanh(zx[:, 2 * H:] + r * (zh[:, 2 * H:] + self.bias_hn))  # reset gate on the recurrent term
+        h_new = (1 - z) * n + z * h
+        return (h_new, {"r": r, "z": z, "n": n}) if return_gates else h_new
+
+    def forward(self, x: torch.Tensor, h: torch.Tensor | None = None, return_gates: bool = False):
+        """One step. ``x``: (batch, input_size); ``h``: (batch, hidden_size), zeros by default.
+
+        Returns the new state ``h``, or ``(h, gates)`` with a dict of r, z, n if ``return_gates``.
+        """
+        return_gates = check_flag("return_gates", return_gates)
+        x = as_model_input(self, "x", x)
+        if x.ndim != 2 or x.shape[1] != self.input_size:
+            raise ValueError(f"GRUCell: input must have shape (batch, {self.input_size}), got {tuple(x.shape)}")
+        h = x.new_zeros(x.shape[0], self.hidden_size) if h is None else h
+        _check_state("GRUCell: h", h, x.shape[0], self.hidden_size)
+        return self.update(x @ self.weight_x.T + self.bias, h, return_gates)
+
+
+class GRU(nn.Module):
+    """A GRU layer: :class:`GRUCell` applied along the time axis (batch-first).
+
+    ``forward(x)`` returns ``(h, h_T)`` like ``torch.nn.GRU(..., batch_first=True)`` with one
+    layer (whose ``h_T`` has a leading layer axis of length 1). :meth:`from_torch` copies the
+    weights of a ``torch.nn.GRU``: the gate order r, z, n is the same, the biases of r and z
+    are added (:math:`\\mathbf b = \\mathbf b_{ih} + \\mathbf b_{hh}` there), and the n block of
+    ``bias_hh`` becomes ``bias_hn``; :meth:`to_torch` goes the other way.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, update_bias: float | None = None):
+        super().__init__()
+        self.cell = GRUCell(input_size, hidden_size, update_bias)
+        self.input_size, self.hidden_size = self.cell.input_size, self.cell.hidden_size
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None):
+        """Run over ``x`` (batch, T, input_size); returns ``(h (batch, T, hidden_size), h_T)``."""
+        x = as_model_input(self, "x", x)
+        _check_input("GRU", x, self.input_size)
+        batch, T, _ = x.shape
+        h = x.new_zeros(batch, self.hidden_size) if h0 is None else h0
+        _check_state("GRU: h0", h, batch, self.hidden_size)
+        cell = self.cell
+        zx = x @ cell.weight_x.T + cell.bias  # input part of every step at once
+        states = []
+        for t in range(T):
+            h = cell.update(zx[:, t], h)
+            states.append(h)
+        return torch.stack(states, dim=1), h
+
+    @classmethod
+    def from_torch(cls, gru: nn.GRU) -> "GRU":
+        """A copy of a one-layer, unidirectional ``torch.nn.GRU`` (same dtype, same function)."""
+        if not isinstance(gru, nn.GRU):
+            raise TypeError(f"from_torch expects a torch.nn.GRU, got {type(gru).__name__}")
+        if gru.num_layers != 1 or gru.bidirectional:
+            raise ValueError("from_torch supports num_layers=1, bidirectional=False; got "
+                             f"num_layers={gru.num_layers}, bidirectional={gru.bidirectional}")
+        H = gru.hidden_size
+        model = cls(gru.input_size, H).to(gru.weight_ih_l0.dtype)
+        with torch.no_grad():
+            model.cell.weight_x.copy_(gru.weight_ih_l0)
+            model.cell.weight_h.copy_(gru.weight_hh_l0)
+            if gru.bias:
+                model.cell.bias.copy_(gru.bias_ih_l0)
+                model.cell.bias[:2 * H] += gru.bias_hh_l0[:2 * H]
+                model.cell.bias_hn.copy_(gru.bias_hh_l0[2 * H:])
+            else:
+                model.cell.bias.zero_()
+                model.cell.bias_hn.zero_()
+        return model
+
+    def to_torch(self) -> nn.GRU:
+        """An equivalent ``torch.nn.GRU(batch_first=True)``: ``bias_ih`` = our bias, ``bias_hh`` = (0, 0, ``bias_hn``)."""
+        H = self.hidden_size
+        cell = self.cell
+        gru = nn.GRU(self.input_size, H, batch_first=True).to(cell.weight_x.dtype)
+        with torch.no_grad():
+            gru.weight_ih_l0.copy_(cell.weight_x)
+            gru.weight_hh_l0.copy_(cell.weight_h)
+            gru.bias_ih_l0.copy_(cell.bias)
+            gru.bias_hh_l0.zero_()
+            gru.bias_hh_l0[2 * H:] = cell.bias_hn
+        return gru
+
+
 class SequenceModel(nn.Module):
     """A recurrent network with a linear read-out, for sequence classification or regression.
 
     ``cell="rnn"`` uses an :class:`ElmanRNN` (its :math:`V, \\mathbf c` are the read-out);
-    ``cell="lstm"`` an :class:`LSTM` followed by ``nn.Linear(hidden_size, output_size)``.
+    ``cell="lstm"`` an :class:`LSTM` and ``cell="gru"`` a :class:`GRU`, each followed by
+    ``nn.Linear(hidden_size, output_size)``.
 
     Parameters
     ----------
     input_size, hidden_size, output_size : int
-    cell : {"lstm", "rnn"}
+    cell : {"lstm", "rnn", "gru"}
     readout : {"last", "all"}
         ``"last"``: one output per sequence, from the last hidden state, shape (batch, output_size)
         (e.g. logits for the memory task); ``"all"``: one output per step, shape
         (batch, T, output_size) (e.g. next-number prediction).
     forget_bias : float
-        Initial forget-gate bias of the LSTM (ignored for ``"rnn"``).
+        Initial forget-gate bias of the LSTM, and initial update-gate bias :math:`\\mathbf b_z`
+        of the GRU (the gate that keeps the state in both); ignored for ``"rnn"``.
     """
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int, *, cell: str = "lstm", readout: str = "last",
                  forget_bias: float = 1.0):
         super().__init__()
-        self.cell_type = check_choice("cell", cell, ("lstm", "rnn"))
+        self.cell_type = check_choice("cell", cell, ("lstm", "rnn", "gru"))
         self.readout = check_choice("readout", readout, ("last", "all"))
         if cell == "rnn":
             self.rnn = ElmanRNN(input_size, hidden_size, output_size)
             self.out = None
         else:
-            self.rnn = LSTM(input_size, hidden_size, forget_bias=forget_bias)
+            self.rnn = (LSTM(input_size, hidden_size, forget_bias=forget_bias) if cell == "lstm"
+                        else GRU(input_size, hidden_size, update_bias=forget_bias))
             self.out = nn.Linear(hidden_size, check_positive_int("output_size", output_size))
 
     def hidden_states(self, x: torch.Tensor) -> torch.Tensor:
