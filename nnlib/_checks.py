@@ -47,11 +47,15 @@ def _kind(value) -> str:
 def as_float_array(name: str, value, *, dtype=float) -> np.ndarray:
     """Convert ``value`` (a real number, array or nested list) to a float array, strictly.
 
-    Raises ``TypeError`` naming ``name`` for None, strings, complex numbers and object
-    arrays (anything numpy could only convert by guessing). NaN and inf pass through.
+    Raises ``TypeError`` naming ``name`` for None, strings, a single bool, complex numbers and
+    object arrays (anything numpy could only convert by guessing). Boolean *arrays* become 0/1.
+    NaN and inf pass through (IEEE arithmetic: non-finite in, non-finite out).
+    ``dtype=None`` keeps a floating dtype (float32 stays float32) and makes anything else float64.
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be a real number or array, got {_kind(value)}")
+    if isinstance(value, (bool, np.bool_)):  # a flag where numbers belong is a mistake (bool arrays are fine)
+        raise TypeError(f"{name} must be a real number or array, got the bool {value!r}")
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
         value = value.detach().cpu().numpy()
     try:
@@ -61,6 +65,8 @@ def as_float_array(name: str, value, *, dtype=float) -> np.ndarray:
     if raw.dtype.kind in "OUSV" or raw.dtype.kind == "c":
         what = "complex" if raw.dtype.kind == "c" else f"dtype {raw.dtype}"
         raise TypeError(f"{name} must be real numbers (int, float or bool), got {what} input")
+    if dtype is None:
+        dtype = raw.dtype if raw.dtype.kind == "f" else np.float64
     return raw.astype(dtype, copy=False)
 
 
@@ -81,7 +87,8 @@ def check_finite(name: str, value) -> np.ndarray:
     return arr
 
 
-def _scalar(name: str, value) -> float:
+def check_real(name: str, value) -> float:
+    """Return ``value`` as a float, raising unless it is one finite real number (not a bool)."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a number, got the bool {value!r}")
     arr = check_finite(name, value)
@@ -92,7 +99,7 @@ def _scalar(name: str, value) -> float:
 
 def check_positive(name: str, value) -> float:
     """Return ``value`` as a float, raising ``ValueError`` unless it is finite and > 0."""
-    v = _scalar(name, value)
+    v = check_real(name, value)
     if v <= 0:
         raise ValueError(f"{name} must be > 0, got {value!r}")
     return v
@@ -100,7 +107,7 @@ def check_positive(name: str, value) -> float:
 
 def check_non_negative(name: str, value) -> float:
     """Return ``value`` as a float, raising ``ValueError`` unless it is finite and >= 0."""
-    v = _scalar(name, value)
+    v = check_real(name, value)
     if v < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
     return v
@@ -111,7 +118,7 @@ def check_in_range(name: str, value, low, high, *, low_inclusive=True, high_incl
 
     The message spells the interval with brackets, e.g. ``[0, 1)``.
     """
-    v = _scalar(name, value)
+    v = check_real(name, value)
     ok_low = v >= low if low_inclusive else v > low
     ok_high = v <= high if high_inclusive else v < high
     if not (ok_low and ok_high):

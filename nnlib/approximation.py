@@ -98,6 +98,19 @@ class OneHiddenLayer:
     alpha: np.ndarray
     c: float
 
+    def __post_init__(self):
+        arrays = {name: as_float_array(name, getattr(self, name)) for name in ("w", "theta", "alpha")}
+        n = arrays["w"].shape
+        for name, a in arrays.items():
+            if a.ndim != 1 or a.shape != n:
+                raise ValueError(f"{name} must be a 1-D array with one entry per hidden unit "
+                                 f"(the shape of w, {n}), got shape {a.shape}")
+            object.__setattr__(self, name, a)
+        c = as_float_array("c", self.c)
+        if c.ndim != 0:
+            raise ValueError(f"c (the output bias) must be a single number, got shape {c.shape}")
+        object.__setattr__(self, "c", float(c))
+
     @property
     def n_hidden(self) -> int:
         """Number of hidden units."""

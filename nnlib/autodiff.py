@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_flag
+from ._checks import as_float_array, check_flag
 
 # ``sum`` and ``mean`` are left out of __all__ so that ``from nnlib.autodiff import *`` does
 # not shadow Python's built-in ``sum``; use them as ``ad.sum(x)`` or ``x.sum()``.
@@ -29,16 +29,6 @@ __all__ = [
     "Var", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu",
     "softmax", "log_softmax", "reshape", "matmul",
 ]
-
-
-def _real(name, value):
-    """Refuse input that numpy would convert by guessing: None, strings, complex, objects."""
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a real number or array, got {type(value).__name__} {value!r}")
-    arr = np.asarray(value)
-    if arr.dtype.kind in "cOUSV":
-        raise TypeError(f"{name} must be real numbers, got {'complex' if arr.dtype.kind == 'c' else arr.dtype} input")
-    return arr
 
 
 def _unbroadcast(g, shape):
@@ -151,7 +141,7 @@ class Var:
 
     def __init__(self, val, parents=(), backward=None, op=""):
         if not parents:
-            val = np.array(_real("Var value", val))  # a leaf owns a copy of its value
+            val = np.array(as_float_array("Var value", val, dtype=None))  # a leaf owns a copy of its value
         elif type(val) is not np.ndarray:
             val = np.asarray(val)
         if val.dtype.kind != "f":
@@ -182,9 +172,9 @@ class Var:
 
     def _const(self, c):
         """A constant operand: Python numbers stay weak scalars, arrays get our dtype."""
-        if isinstance(c, (int, float)):
+        if isinstance(c, (int, float)) and not isinstance(c, bool):
             return c
-        return np.asarray(c, dtype=self.val.dtype)
+        return as_float_array("operand", c, dtype=self.val.dtype)
 
     # ----- the backward pass -------------------------------------------------------
     def topological_order(self):
@@ -222,7 +212,7 @@ class Var:
                     f"gradient of that shape, e.g. backward(np.ones({self.val.shape}))")
             grad = np.ones_like(self.val)
         else:
-            grad = np.array(_real("backward seed gradient", grad), dtype=self.val.dtype)  # a copy: never aliased
+            grad = np.array(as_float_array("backward seed gradient", grad), dtype=self.val.dtype)  # a copy: never aliased
             if grad.shape != self.val.shape:
                 raise ValueError(f"backward: seed gradient has shape {grad.shape} but the output "
                                  f"has shape {self.val.shape}")

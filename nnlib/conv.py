@@ -394,7 +394,7 @@ def shift_images(images, dy: int, dx: int) -> np.ndarray:
     equivariance, chapter 08). Chapter 08 also uses it to augment the digits with
     one-pixel shifts.
     """
-    x = np.asarray(images)
+    x = as_float_array("images", images)
     if x.ndim < 2:
         raise ValueError(f"shift_images needs arrays of shape (..., H, W), got shape {x.shape}")
     for name, d, n in (("dy", dy, x.shape[-2]), ("dx", dx, x.shape[-1])):

@@ -58,7 +58,7 @@ def numerical_grad(f, x, eps: float = 1e-6) -> np.ndarray:
         float64 array of the same shape as ``x``.
     """
     eps = check_positive("eps", eps)
-    x = np.array(x, dtype=np.float64)  # a private copy we may perturb
+    x = np.array(as_float_array("x", x), dtype=np.float64)  # a private copy we may perturb
     grad = np.empty_like(x)
     flat_x, flat_g = x.reshape(-1), grad.reshape(-1)  # views on the copies
     for i in range(flat_x.size):

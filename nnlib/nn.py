@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._random import as_generator
-from ._checks import check_flag, check_in_range, check_non_negative, check_positive, check_positive_int
+from ._checks import as_float_array, check_flag, check_in_range, check_non_negative, check_positive, check_positive_int
 from .autodiff import Var, _var
 
 __all__ = [
@@ -175,7 +175,7 @@ class Sigmoid(Module):
 
 # ----- losses -----------------------------------------------------------------------
 def _same_shape(name, pred, target):
-    target = np.asarray(target, dtype=pred.val.dtype)
+    target = as_float_array("target", target, dtype=pred.val.dtype)
     if target.shape != pred.val.shape:
         raise ValueError(f"{name}: prediction has shape {pred.val.shape} but target has shape "
                          f"{target.shape}")

@@ -406,6 +406,9 @@ def reliability_diagram(probs, labels, n_bins: int = 10) -> ReliabilityDiagram:
     if labels.shape != p.shape[:1]:
         raise ValueError(f"reliability_diagram: labels shape {labels.shape} does not match "
                          f"probs shape {p.shape} (need ({p.shape[0]},))")
+    if labels.dtype.kind not in "iuf" or (labels.dtype.kind == "f" and not np.all(labels == np.round(labels))):
+        raise ValueError(f"labels must be integers in [0, {p.shape[1]}), got dtype {labels.dtype}"
+                         + (" with non-integer values" if labels.dtype.kind == "f" else ""))
     if labels.size and (labels.min() < 0 or labels.max() >= p.shape[1]):
         raise ValueError(f"labels must be integers in [0, {p.shape[1]})")
     n_bins = check_positive_int("n_bins", n_bins)

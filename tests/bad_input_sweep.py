@@ -26,6 +26,8 @@ clear          ValueError/TypeError (or subclass) whose message names the parame
 obscure        any other exception, or a ValueError/TypeError not naming the parameter
 silent         returned normally for an invalid value (``nan`` column says if the result has NaN)
 nan-in-nan-out NaN input that returned NaN output (acceptable)
+inf-passes     an infinite input that returned normally: IEEE arithmetic, the library's documented
+               policy (``nnlib._checks.as_float_array``); parameters that must be finite are checked
 ok-accepted    value is valid for that parameter and the call returned normally
 hang           killed by the timeout, or MemoryError under the memory limit
 """
@@ -2156,6 +2158,8 @@ def run_one(name, param, label, valid):
         return dict(info, outcome="ok-accepted", nan=nan, result=_short(result))
     if nan and (label in NAN_LABELS or _is_nan_value(value)):
         return dict(info, outcome="nan-in-nan-out", nan=True, result=_short(result))
+    if label == "inf":  # IEEE arithmetic on an infinite input: nnlib's documented policy (nnlib._checks)
+        return dict(info, outcome="inf-passes", nan=nan, result=_short(result))
     return dict(info, outcome="silent", nan=nan, result=_short(result))
 
 
@@ -2254,7 +2258,7 @@ class Worker:
 # Driver
 # ----------------------------------------------------------------------------------------------
 
-CLASSES = ["clear", "obscure", "silent", "nan-in-nan-out", "ok-accepted", "hang"]
+CLASSES = ["clear", "obscure", "silent", "nan-in-nan-out", "inf-passes", "ok-accepted", "hang"]
 
 
 def main(argv=None):

@@ -17,11 +17,21 @@ except ImportError:  # the numpy-only core is tested without torch too
 
 TORCH_TEST_FILES = {  # whole modules about torch-backed code
     "test_models_autoencoder.py", "test_models_cnn.py", "test_models_dropout.py", "test_models_mlp.py",
-    "test_models_recurrent.py", "test_models_vae.py", "test_train.py", "test_uncertainty.py",
+    "test_models_recurrent.py", "test_models_transformer.py", "test_models_vae.py", "test_train.py",
+    "test_uncertainty.py",
     "test_book_plugin.py",
     "test_autodiff.py", "test_nn.py",  # every test compares with torch; test_autodiff_numpy.py covers them without it
 }
-collect_ignore = sorted(TORCH_TEST_FILES) if torch is None else []
+BOOK_TEST_FILES = {  # tests of the book's notebooks and tooling: they need the book toolchain
+    "test_book_conventions.py", "test_book_plugin.py", "test_setup_cell.py",
+}
+try:
+    import nbformat  # noqa: F401
+except ImportError:  # a library-only environment (pip install nnlib)
+    nbformat = None
+
+collect_ignore = sorted((TORCH_TEST_FILES if torch is None else set())
+                        | (BOOK_TEST_FILES if nbformat is None else set()))
 
 
 def pytest_collection_modifyitems(config, items):

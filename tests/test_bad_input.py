@@ -13,11 +13,13 @@ from nnlib import _checks
 from nnlib.autodiff import Var
 from nnlib.backprop import bce_with_logits
 from nnlib.bptt import sequence_half_sse
-from nnlib.conv import conv2d_forward
-from nnlib.gradcheck import check_grad
+from nnlib.conv import conv2d_forward, shift_images
+from nnlib.data.sequences import delayed_recall, key_value_lookup, next_number_sequences
+from nnlib.data.toy import train_val_test_split
+from nnlib.gradcheck import check_grad, numerical_grad
 from nnlib.hopfield import Hopfield
 from nnlib.neurons import simulate_hh, simulate_lif
-from nnlib.nn import Linear, binary_cross_entropy
+from nnlib.nn import Linear, binary_cross_entropy, mse_loss
 from nnlib.optim import Adam
 from nnlib.plot import image_grid
 from nnlib.synapses import psc_filter
@@ -179,3 +181,84 @@ def test_flags_must_be_bools(bad):
 def test_numbers_are_not_bools():
     with pytest.raises(TypeError, match="tau_m must be a number, got the bool True"):
         simulate_lif(1.5, 0.01, tau_m=True)
+
+
+# ----- found by the second sweep (tests/bad_input_sweep.py) -------------------------------------
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: _checks.as_float_array("x", True), TypeError, "x must be a real number or array, got the bool"),
+    (lambda: Var(np.ones(2)) + (1 + 2j), TypeError, "operand must be real numbers"),
+    (lambda: Var(np.ones(2)) * np.ones(2, dtype=complex), TypeError, "operand must be real numbers"),
+    (lambda: mse_loss(Var(np.ones(2)), np.ones(2) + 1j),
+     TypeError, "target must be real numbers"),
+    (lambda: train_val_test_split(np.array([[1], [None]] * 5, dtype=object), np.zeros(10)), TypeError, "X must be real numbers"),
+    (lambda: shift_images(np.ones((1, 4, 4)) + 1j, 1, 0),
+     TypeError, "images must be real numbers"),
+    (lambda: numerical_grad(np.sum, None), TypeError, "x must be"),
+])
+def test_complex_object_and_bool_input_is_refused(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_one_hidden_layer_and_standardizer_check_their_fields():
+    from nnlib.approximation import OneHiddenLayer
+    from nnlib.data.regression import Standardizer
+    with pytest.raises(ValueError, match=r"theta must be a 1-D array with one entry per hidden unit"):
+        OneHiddenLayer(np.ones(3), np.ones(2), np.ones(3), 0.0)
+    with pytest.raises(TypeError, match="alpha must be a real number or array"):
+        OneHiddenLayer(np.ones(3), np.ones(3), "abc", 0.0)
+    with pytest.raises(ValueError, match="c .* must be a single number"):
+        OneHiddenLayer(np.ones(3), np.ones(3), np.ones(3), np.ones(2))
+    with pytest.raises(ValueError, match="std must be > 0"):
+        Standardizer(0.0, 0.0)
+    with pytest.raises(TypeError, match="mean must be"):
+        Standardizer(None, 1.0)
+    with pytest.raises(ValueError, match="power must be one of"):
+        Standardizer(0.0, 2.0).inverse_scale(1.0, power=3)
+
+
+def test_update_rules_check_arrays_and_hyperparameters():
+    from nnlib.optim import adam_step, sgd_step
+    x, g = np.zeros(3), np.ones(3)
+    with pytest.raises(TypeError, match="x must be a float numpy array"):
+        sgd_step([0.0, 0.0, 0.0], g, np.zeros(3), lr=0.1)
+    with pytest.raises(ValueError, match=r"g must have the shape of x, \(3,\)"):
+        sgd_step(x, np.ones(2), np.zeros(3), lr=0.1)
+    with pytest.raises(ValueError, match="momentum must be in"):
+        sgd_step(x, g, np.zeros(3), lr=0.1, momentum=1.5)
+    with pytest.raises(ValueError, match="lr must be >= 0"):
+        sgd_step(x, g, np.zeros(3), lr=-0.1)
+    with pytest.raises(ValueError, match="beta1 must be in"):
+        adam_step(x, g, np.zeros(3), np.zeros(3), t=1, lr=0.1, beta1=1.0)
+    with pytest.raises(ValueError, match="t must be an integer >= 1"):
+        adam_step(x, g, np.zeros(3), np.zeros(3), t=0, lr=0.1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: delayed_recall(10, 3, n_tokens=10**9),
+    lambda: next_number_sequences(10, 5, max_period=10**9),
+    lambda: key_value_lookup(10**6, 10**3),
+])
+def test_oversized_datasets_are_refused_before_allocating(call):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="array entries, above the limit"):
+        call()
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.skipif(torch is None, reason="needs torch")
+def test_vae_terms_and_calibration_refuse_complex_and_wrong_types():
+    from nnlib.models.vae import gaussian_kl, log_normal_diag, reconstruction_nll
+    from nnlib.uncertainty import reliability_diagram
+    z = torch.zeros(2, 3)
+    with pytest.raises(TypeError, match="gaussian_kl: mu must be a real floating tensor"):
+        gaussian_kl(z.to(torch.complex128), z)
+    with pytest.raises(TypeError, match="log_normal_diag: z must be a torch tensor"):
+        log_normal_diag(np.zeros((2, 3)), z, z)
+    with pytest.raises(ValueError, match="must broadcast"):
+        log_normal_diag(torch.zeros(2, 4), z, z)
+    with pytest.raises(TypeError, match="reconstruction_nll: x must be a real floating tensor"):
+        reconstruction_nll(torch.zeros(2, 3, dtype=torch.long), z)
+    assert float(gaussian_kl(np.zeros(3), np.zeros(3))) == 0.0  # numpy arrays still work
+    with pytest.raises(ValueError, match="labels must be integers"):
+        reliability_diagram(np.full((2, 2), 0.5), np.array([0.5, 1.0]))

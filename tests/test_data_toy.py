@@ -216,7 +216,7 @@ def test_to_tensor_dataset_bad_input():
         to_tensor_dataset(np.zeros((3, 2)), np.zeros(2))
     with pytest.raises(ValueError, match="at least one sample"):
         to_tensor_dataset(np.zeros((0, 2)), np.zeros(0))
-    with pytest.raises(TypeError, match="numeric dtype"):
+    with pytest.raises(TypeError, match="X must be real numbers"):
         to_tensor_dataset(np.array([["a"], ["b"]]), np.zeros(2))
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks import as_float_array
+
 __all__ = ["Digits", "load_digits"]
 
 
@@ -31,7 +33,7 @@ class Digits:
     @staticmethod
     def images(X) -> np.ndarray:
         """Reshape flat digits of shape (n, 64) to images of shape (n, 8, 8)."""
-        X = np.asarray(X)
+        X = as_float_array("X", X)
         if X.ndim != 2 or X.shape[1] != 64:
             raise ValueError(f"digits must have shape (n, 64), got {X.shape}")
         return X.reshape(-1, 8, 8)

@@ -20,7 +20,8 @@ import numpy as np
 
 from .._random import as_generator
 
-from .._checks import as_float_array, check_finite, check_non_negative, check_positive_int
+from .._checks import (as_float_array, check_choice, check_finite, check_non_negative, check_positive,
+                       check_positive_int, check_real)
 
 __all__ = ["xsinx", "make_xsinx", "Standardizer", "CO2Data", "load_co2"]
 
@@ -117,6 +118,10 @@ class Standardizer:
     mean: float
     std: float
 
+    def __post_init__(self):
+        object.__setattr__(self, "mean", float(check_real("mean", self.mean)))
+        object.__setattr__(self, "std", check_positive("std", self.std))
+
     @classmethod
     def fit(cls, values) -> "Standardizer":
         v = check_finite("values", values)
@@ -131,6 +136,7 @@ class Standardizer:
         return as_float_array("z", z) * self.std + self.mean
 
     def inverse_scale(self, spread, power: int = 1) -> np.ndarray:
+        power = check_choice("power", power, (1, 2))
         return as_float_array("spread", spread) * self.std**power
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._random import as_generator
 
-from .._checks import check_choice, check_non_negative, check_positive_int
+from .._checks import check_budget, check_choice, check_non_negative, check_positive_int
 
 __all__ = ["delayed_recall", "next_number_sequences", "key_value_lookup", "SEQUENCE_KINDS"]
 
@@ -70,6 +70,7 @@ def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0,
     delay = check_positive_int("delay", delay)
     n_tokens = _check_int_at_least("n_tokens", n_tokens, 2)
     noise = check_non_negative("noise", noise)
+    check_budget("delayed_recall (n, delay, n_tokens)", n * (delay + 1) * (n_tokens + 1), "MAX_ELEMENTS", "array entries")
     rng = as_generator(rng)
     y = rng.integers(0, n_tokens, size=n)
     X = np.zeros((n, delay + 1, n_tokens + 1))
@@ -132,6 +133,7 @@ def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_perio
     length = _check_int_at_least("length", length, 2)
     kind = check_choice("kind", kind, SEQUENCE_KINDS)
     max_period = _check_int_at_least("max_period", max_period, 2)
+    check_budget("next_number_sequences (n, length, max_period)", n * (length + 1 + max_period), "MAX_ELEMENTS", "array entries")
     if not np.isfinite(scale) or scale <= 0:
         raise ValueError(f"scale must be > 0, got {scale!r}")
     rng = as_generator(rng)
@@ -181,6 +183,7 @@ def key_value_lookup(n: int, n_pairs: int, *, n_keys: int = 8, n_values: int = 4
     n_pairs = check_positive_int("n_pairs", n_pairs)
     n_keys = check_positive_int("n_keys", n_keys)
     n_values = _check_int_at_least("n_values", n_values, 2)
+    check_budget("key_value_lookup (n, n_pairs, n_keys, n_values)", n * (n_pairs + 1) * (n_keys + n_values + 1), "MAX_ELEMENTS", "array entries")
     if n_pairs > n_keys:
         raise ValueError(f"n_pairs must be <= n_keys={n_keys} (keys are distinct), got {n_pairs}")
     rng = as_generator(rng)

@@ -217,8 +217,10 @@ def _check_range(name, value):
 
 
 def _check_xy(X, y):
-    X = np.asarray(X)
+    X = as_float_array("X", X)
     y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"y must be real numbers or integer labels, got dtype {y.dtype}")
     if X.ndim == 0 or y.ndim == 0:
         raise ValueError(f"X and y must be arrays with a sample axis, got shapes {X.shape} and {y.shape}")
     if len(X) == 0:

@@ -29,8 +29,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import check_choice, check_non_negative, check_positive, check_positive_int
-from ._inputs import as_model_input
+from .._checks import as_float_array, check_choice, check_non_negative, check_positive, check_positive_int
+from ._inputs import as_model_input, check_real_tensors
 
 __all__ = [
     "VAE",
@@ -77,6 +77,10 @@ def gaussian_kl(mu, logvar):
     tensor or array of shape (...)
         One KL divergence (in nats) per example; 0 exactly when ``mu = 0`` and ``logvar = 0``.
     """
+    if isinstance(mu, torch.Tensor) and isinstance(logvar, torch.Tensor):
+        check_real_tensors("gaussian_kl", mu=mu, logvar=logvar)
+    else:  # numpy arrays (or lists): converted strictly
+        mu, logvar = as_float_array("mu", mu), as_float_array("logvar", logvar)
     _check_same_shape("gaussian_kl", mu, logvar)
     expm1 = torch.expm1 if isinstance(logvar, torch.Tensor) else np.expm1
     # expm1(v) - v = e^v - 1 - v without the cancellation of 1 - 1 for tiny v
@@ -94,6 +98,12 @@ def log_normal_diag(z, mu, logvar):
     (e.g. ``z`` of shape (K, n, d) with ``mu`` of shape (n, d)); pass ``mu = 0``,
     ``logvar = 0`` tensors for the standard-normal prior.
     """
+    check_real_tensors("log_normal_diag", z=z, mu=mu, logvar=logvar)
+    try:
+        torch.broadcast_shapes(z.shape, mu.shape, logvar.shape)
+    except RuntimeError:
+        raise ValueError(f"log_normal_diag: z {tuple(z.shape)}, mu {tuple(mu.shape)} and logvar "
+                         f"{tuple(logvar.shape)} must broadcast against each other") from None
     return -0.5 * (_LOG_2PI + logvar + (z - mu) ** 2 * torch.exp(-logvar)).sum(-1)
 
 
@@ -111,6 +121,7 @@ def gaussian_kl_mc(mu, logvar, n_samples: int = 1000, generator: torch.Generator
     """
     n_samples = check_positive_int("n_samples", n_samples)
     mu, logvar = torch.as_tensor(mu), torch.as_tensor(logvar)
+    check_real_tensors("gaussian_kl_mc", mu=mu, logvar=logvar)
     _check_same_shape("gaussian_kl_mc", mu, logvar)
     eps = torch.randn((n_samples, *mu.shape), generator=generator, dtype=mu.dtype)
     z = mu + torch.exp(0.5 * logvar) * eps
@@ -136,6 +147,7 @@ def reconstruction_nll(x: torch.Tensor, decoded: torch.Tensor, likelihood: str =
     ``x`` has shape (n, D); ``decoded`` has shape (n, D) or (K, n, D) (K samples of z).
     """
     check_choice("likelihood", likelihood, LIKELIHOODS)
+    check_real_tensors("reconstruction_nll", x=x, decoded=decoded)
     if tuple(decoded.shape[-2:]) != tuple(x.shape) or x.dim() != 2:
         raise ValueError(f"reconstruction_nll: decoded has shape {tuple(decoded.shape)} but x has shape "
                          f"{tuple(x.shape)}; expected x of shape (n, D) and decoded (n, D) or (K, n, D)")
@@ -187,6 +199,7 @@ def elbo_loss(x: torch.Tensor, decoded: torch.Tensor, mu: torch.Tensor, logvar: 
         Weight of the KL term.
     """
     beta = check_non_negative("beta", beta)
+    check_real_tensors("elbo_loss", x=x, decoded=decoded, mu=mu, logvar=logvar)
     _check_same_shape("elbo_loss", mu, logvar)
     if mu.dim() != 2 or mu.shape[0] != x.shape[0]:
         raise ValueError(f"elbo_loss: mu has shape {tuple(mu.shape)} but x has shape {tuple(x.shape)}; "
@@ -278,6 +291,7 @@ class VAE(nn.Module):
         parameters, so gradients flow to ``mu`` and ``logvar`` (chapter 10, "The
         reparameterisation trick"). With ``n_samples=K`` returns shape ``(K, *mu.shape)``.
         """
+        check_real_tensors("reparameterize", mu=mu, logvar=logvar)
         _check_same_shape("reparameterize", mu, logvar)
         shape = mu.shape if n_samples is None else (check_positive_int("n_samples", n_samples), *mu.shape)
         eps = torch.randn(shape, generator=generator, dtype=mu.dtype, device=mu.device)
@@ -285,6 +299,7 @@ class VAE(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Decoder output for codes ``z`` of shape (..., latent_size): logits (Bernoulli) or means (Gaussian)."""
+        z = as_model_input(self, "z", z)
         if z.shape[-1] != self.latent_size:
             raise ValueError(f"decode input of VAE(in_features={self.in_features}, latent_size={self.latent_size}) must have shape "
                              f"(..., {self.latent_size}), got shape {tuple(z.shape)}")
@@ -292,6 +307,9 @@ class VAE(nn.Module):
 
     def mean_image(self, decoded: torch.Tensor) -> torch.Tensor:
         """Turn decoder output into the expected pixel values (``sigmoid`` of logits for Bernoulli)."""
+        check_real_tensors("mean_image", decoded=decoded)
+        if decoded.shape[-1] != self.in_features:
+            raise ValueError(f"mean_image: decoded must have shape (..., {self.in_features}), got {tuple(decoded.shape)}")
         return torch.sigmoid(decoded) if self.likelihood == "bernoulli" else decoded
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
