@@ -25,6 +25,9 @@ from tests.book_plugin import kernel_environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL_TIMEOUT = 120  # seconds; the same per-cell limit as the nbval run (pyproject.toml)
+# The kernel metadata ipykernel installs: JupyterLab rewrites any other display name on
+# opening, which marks an untouched chapter as modified.
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 BUDGET = 60  # seconds per chapter (CONTRIBUTING.md, chapter conventions); 120 is the hard ceiling
 
 
@@ -39,6 +42,7 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(nb, path)
     return elapsed
 
