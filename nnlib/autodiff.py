@@ -409,8 +409,9 @@ class Var:
         return Var(np.maximum(a, 0), (self,), lambda g: (g * (a > 0),), "relu")
 
 
-def _var(x):
-    return x if isinstance(x, Var) else Var(x)
+def _var(x, name: str = "x"):
+    """``x`` itself if it is a Var, else a leaf Var of it (strict conversion; errors name ``name``)."""
+    return x if isinstance(x, Var) else Var(as_float_array(name, x, dtype=None))
 
 
 def _elementwise(name, formula):
@@ -449,7 +450,7 @@ def reshape(x, *shape):
 
 def matmul(a, b):
     """The matrix product ``a @ b``."""
-    return a @ b if isinstance(a, Var) else _var(b).__rmatmul__(a)
+    return _var(a, "a") @ _var(b, "b")
 
 
 def log_softmax(x, axis=-1):

@@ -184,7 +184,7 @@ def _same_shape(name, pred, target):
 
 def mse_loss(pred, target):
     """Mean squared error :math:`\\frac{1}{n}\\sum_i (\\hat{y}_i - y_i)^2` (chapter 02)."""
-    pred = _var(pred)
+    pred = _var(pred, "pred")
     diff = pred - _same_shape("mse_loss", pred, target)
     return (diff * diff).mean()
 
@@ -196,7 +196,7 @@ def binary_cross_entropy(prob, target):
     exactly 0 or 1 gives a finite loss, and the gradient
     :math:`(p - y) / (p (1 - p)) / n` uses :math:`\\max(p(1-p), 10^{-12})`.
     """
-    prob = _var(prob)
+    prob = _var(prob, "prob")
     y = _same_shape("binary_cross_entropy", prob, target)
     p = prob.val
     if np.any((p < 0) | (p > 1)):
@@ -224,7 +224,7 @@ def cross_entropy(logits, targets):
     logits : Var or array, shape (N, C)
     targets : int array, shape (N,), values in ``[0, C)``
     """
-    logits = _var(logits)
+    logits = _var(logits, "logits")
     z = logits.val
     t = np.asarray(targets)
     if z.ndim != 2:
