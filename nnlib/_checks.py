@@ -163,6 +163,40 @@ def check_positive_int(name: str, value) -> int:
     return check_budget(name, int(value), "MAX_STEPS", "")  # message: "n asks for 1e+09, above ..."
 
 
+def check_axis(name: str, axis, ndim: int, *, allow_none: bool = True):
+    """Return ``axis`` if it is a valid axis (or tuple of axes) of an array with ``ndim`` axes.
+
+    ``None`` (all axes) is allowed when ``allow_none``; negative axes count from the end.
+    """
+    if axis is None and allow_none:
+        return None
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    for a in axes:
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+            allowed = "an integer" + (", a tuple of integers or None" if allow_none else "")
+            raise ValueError(f"{name} must be {allowed} in [-{ndim}, {ndim - 1}] for an array with {ndim} "
+                             f"axes, got {axis!r}")
+    return axis
+
+
+def check_interval(name: str, interval) -> tuple[float, float]:
+    """Return ``interval`` as a pair of finite floats ``(a, b)`` with ``a < b``."""
+    try:
+        a, b = (check_real(f"{name}[{i}]", v) for i, v in enumerate(interval))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (a, b) of finite numbers with a < b, got {interval!r}") from None
+    if not a < b:
+        raise ValueError(f"{name} must satisfy a < b, got {interval!r}")
+    return a, b
+
+
+def check_callable(name: str, value, what: str = "a function") -> object:
+    """Return ``value`` if it can be called, else raise ``TypeError`` saying what was expected."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}")
+    return value
+
+
 def check_shape(name: str, array, expected: tuple) -> None:
     """Raise ``ValueError`` unless ``array.shape`` matches ``expected``.
 

@@ -68,7 +68,7 @@ def seed(n: int) -> np.random.Generator:
         The freshly seeded library stream, for code that wants an explicit generator.
     """
     global _stream
-    s = _shifted("seed", n)
+    s = _shifted("n", n)
     random.seed(s)
     np.random.seed(s)
     try:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_positive, check_positive_int
+from ._checks import as_float_array, check_callable, check_interval, check_positive, check_positive_int
 from .functional import sigmoid
 
 __all__ = [
@@ -129,14 +129,8 @@ class OneHiddenLayer:
 
 def _grid(f, n_pieces, interval):
     n = check_positive_int("n_pieces", n_pieces)
-    try:
-        a, b = (float(v) for v in interval)
-    except (TypeError, ValueError):
-        raise ValueError(f"interval must be a pair (a, b) with a < b, got {interval!r}") from None
-    if not (np.isfinite(a) and np.isfinite(b) and a < b):
-        raise ValueError(f"interval must be a pair (a, b) of finite floats with a < b, got {interval!r}")
-    if not callable(f):
-        raise TypeError(f"f must be a callable f(x) evaluated on arrays, got {type(f).__name__}")
+    a, b = check_interval("interval", interval)
+    check_callable("f", f, "a function of an array")
     h = (b - a) / n
     edges = a + h * np.arange(n + 1)
     mids = edges[:-1] + h / 2
@@ -236,8 +230,7 @@ def sup_error(f, g, interval=(0.0, 1.0), n_points=4001) -> float:
     n_points = check_positive_int("n_points", n_points)
     if n_points < 2:
         raise ValueError(f"n_points must be an integer >= 2, got {n_points}")
-    a, b = (float(v) for v in interval)
-    if not a < b:
-        raise ValueError(f"interval must satisfy a < b, got {interval!r}")
+    a, b = check_interval("interval", interval)
+    f, g = check_callable("f", f, "a function of an array"), check_callable("g", g, "a function of an array")
     x = np.linspace(a, b, n_points)
-    return float(np.max(np.abs(np.asarray(f(x), dtype=float) - np.asarray(g(x), dtype=float))))
+    return float(np.max(np.abs(as_float_array("f(x)", f(x)) - as_float_array("g(x)", g(x)))))

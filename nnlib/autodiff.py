@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_flag
+from ._checks import as_float_array, check_axis, check_flag
 
 # ``sum`` and ``mean`` are left out of __all__ so that ``from nnlib.autodiff import *`` does
 # not shadow Python's built-in ``sum``; use them as ``ad.sum(x)`` or ``x.sum()``.
@@ -333,14 +333,14 @@ class Var:
     # ----- reductions and shape ----------------------------------------------------
     def sum(self, axis=None, keepdims=False):
         """Sum over ``axis`` (all axes by default); every input entry gets the output's gradient."""
-        keepdims = check_flag("keepdims", keepdims)
+        keepdims, axis = check_flag("keepdims", keepdims), check_axis("axis", axis, self.ndim)
         a = self.val
         out = a.sum(axis=axis, keepdims=keepdims)
         return Var(out, (self,), lambda g: (_spread(g, a.shape, axis, keepdims),), "sum")
 
     def mean(self, axis=None, keepdims=False):
         """Mean over ``axis``: like :meth:`sum`, with the gradient divided by the count ``n``."""
-        keepdims = check_flag("keepdims", keepdims)
+        keepdims, axis = check_flag("keepdims", keepdims), check_axis("axis", axis, self.ndim)
         a = self.val
         out = a.mean(axis=axis, keepdims=keepdims)
         n = a.size / max(np.size(out), 1)
@@ -351,6 +351,8 @@ class Var:
         a = self.val
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
+        if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < -1 for n in shape):
+            raise ValueError(f"reshape: shape must be integers >= 0 (or one -1), got {shape!r}")
         try:
             out = a.reshape(shape)
         except ValueError:
@@ -460,6 +462,7 @@ def log_softmax(x, axis=-1):
     Gradient (chapter 04): :math:`\\bar{x} = \\bar{y} - \\mathrm{softmax}(x)\\sum_j \\bar{y}_j`.
     """
     x = _var(x)
+    axis = check_axis("axis", axis, x.ndim, allow_none=False)
     shifted = x.val - x.val.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -474,6 +477,7 @@ def softmax(x, axis=-1):
     Gradient (chapter 04): :math:`\\bar{x} = s \\odot (\\bar{y} - \\sum_j \\bar{y}_j s_j)`.
     """
     x = _var(x)
+    axis = check_axis("axis", axis, x.ndim, allow_none=False)
     e = np.exp(x.val - x.val.max(axis=axis, keepdims=True))
     s = e / e.sum(axis=axis, keepdims=True)
 

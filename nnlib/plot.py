@@ -62,6 +62,11 @@ def fig_to_png(fig, dpi: int = 72) -> bytes:
     The figure keeps its own size (no tight bounding box), so frames of a widget
     drawn with the same ``figsize`` all have the same pixel size.
     """
+    if not hasattr(fig, "savefig"):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    dpi = check_positive_int("dpi", dpi)
+    check_budget("fig_to_png (figure size x dpi)", fig.get_figwidth() * fig.get_figheight() * dpi**2,
+                 "MAX_ELEMENTS", "pixels")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     plt.close(fig)

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from ._checks import check_flag, check_positive_int
+from ._checks import check_flag, check_positive, check_positive_int
 
 __all__ = ["History", "fit", "evaluate", "accuracy", "train_digits_autoencoder"]
 
@@ -241,6 +241,7 @@ def train_digits_autoencoder(code_size: int = 2, *, hidden_sizes: Sequence[int] 
     digits = load_digits() if digits is None else digits
     X_train, _, X_val, _, _, _ = digits.as_tensors()
     seed_everything(seed)
+    lr = check_positive("lr", lr)
     model = digits_autoencoder(code_size, hidden_sizes)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = fit(model, (X_train, X_train), nn.MSELoss(), optimizer, epochs=epochs,

@@ -43,7 +43,7 @@ def _f64(name: str, a) -> np.ndarray:
     """Convert an array-like or tensor to a float64 numpy array, rejecting NaN/inf."""
     if isinstance(a, torch.Tensor):
         a = a.detach().cpu().numpy()
-    arr = as_float_array("a", a)
+    arr = as_float_array(name, a)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     return arr

@@ -98,7 +98,7 @@ def test_hidden_shape_and_call_shape():
         (lambda: staircase_network(f_smooth, 4, -1.0), ValueError, "steepness must be > 0"),
         (lambda: staircase_network(f_smooth, 4, 1.0, interval=(1, 0)), ValueError, "a < b"),
         (lambda: staircase_network(f_smooth, 4, 1.0, interval=3), ValueError, "pair"),
-        (lambda: staircase_network(3.0, 4, 1.0), TypeError, "callable"),
+        (lambda: staircase_network(3.0, 4, 1.0), TypeError, "f must be a function of an array"),
         (lambda: staircase_network(lambda x: np.nan * x, 4, 1.0), ValueError, "finite"),
         (lambda: piece(0.0, 0.0, 0.0, 1.0), ValueError, "width must be > 0"),
         (lambda: sup_error(f_smooth, f_smooth, n_points=1), ValueError, ">= 2"),

@@ -24,13 +24,13 @@ def test_seed_makes_every_source_repeatable():
 
 @pytest.mark.parametrize("bad", [-1, 2**32])
 def test_seed_rejects_out_of_range(bad):
-    with pytest.raises(ValueError, match=r"seed must be an integer seed in \[0, 4294967295\]"):
+    with pytest.raises(ValueError, match=r"n must be an integer seed in \[0, 4294967295\]"):
         nnlib.seed(bad)
 
 
 @pytest.mark.parametrize("bad", [1.5, "0", True, None])
 def test_seed_rejects_non_integers(bad):
-    with pytest.raises(TypeError, match="seed must be an integer seed"):
+    with pytest.raises(TypeError, match="n must be an integer seed"):
         nnlib.seed(bad)
 
 

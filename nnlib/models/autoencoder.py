@@ -186,5 +186,8 @@ def digits_autoencoder(code_size: int = 2, hidden_sizes: Sequence[int] = (128,),
     """
     tied = check_flag("tied", tied)
     code_size = check_positive_int("code_size", code_size)
+    if isinstance(hidden_sizes, (str, bytes)) or not hasattr(hidden_sizes, "__iter__"):
+        raise TypeError(f"hidden_sizes must be a sequence of layer widths like (128,), got {hidden_sizes!r}")
+    hidden_sizes = [check_positive_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
     return Autoencoder([64, *hidden_sizes, code_size], activation="relu", code_activation="identity",
                        output_activation="sigmoid", tied=tied)
