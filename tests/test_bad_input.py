@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from nnlib import _checks
+from nnlib import _checks, approximation, functional
 from nnlib.autodiff import Var
 from nnlib.backprop import bce_with_logits
 from nnlib.bptt import sequence_half_sse
@@ -262,3 +262,16 @@ def test_vae_terms_and_calibration_refuse_complex_and_wrong_types():
     assert float(gaussian_kl(np.zeros(3), np.zeros(3))) == 0.0  # numpy arrays still work
     with pytest.raises(ValueError, match="labels must be integers"):
         reliability_diagram(np.full((2, 2), 0.5), np.array([0.5, 1.0]))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: functional.softmax(np.ones((2, 3)), axis=2), r"axis must be an integer in \[-2, 1\]"),
+    (lambda: functional.log_softmax(np.ones(3), axis=None), "axis must be an integer"),
+    (lambda: Var(np.ones((2, 3))).sum(axis=1.5), "axis must be an integer, a tuple of integers or None"),
+    (lambda: Var(np.ones((2, 3))).reshape(3, "2"), "reshape: shape must be integers"),
+    (lambda: approximation.sup_error(np.sin, np.cos, interval=(1.0,)), "interval must be a pair"),
+    (lambda: approximation.sup_error("sin", np.cos), "f must be a function of an array"),
+])
+def test_axes_shapes_intervals_and_functions_are_checked(call, words):
+    with pytest.raises((TypeError, ValueError), match=words):
+        call()
