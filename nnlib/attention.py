@@ -185,8 +185,10 @@ def scaled_dot_product_attention_backward(dout, q, k, v, weights):
     :math:`O = A V` and the upstream gradient :math:`\\bar O = \\partial L/\\partial O`:
 
     .. math::
-        \\bar V = A^\\top \\bar O, \\quad \\bar A = \\bar O V^\\top, \\quad
-        \\bar S = A \\odot \\big(\\bar A - (\\bar A \\odot A)\\mathbf 1 \\mathbf 1^\\top\\big), \\quad
+        \\bar V = A^\\top \\bar O, \\quad \\bar A = \\bar O V^\\top,
+
+        \\bar S = A \\odot \\big(\\bar A - (\\bar A \\odot A)\\mathbf 1 \\mathbf 1^\\top\\big),
+
         \\bar Q = \\bar S K / \\sqrt d, \\quad \\bar K = \\bar S^\\top Q / \\sqrt d.
 
     The third equation is the softmax Jacobian :math:`\\operatorname{diag}(\\mathbf a) - \\mathbf a \\mathbf a^\\top`
@@ -259,7 +261,8 @@ def multi_head_attention(query, key, value, params, num_heads: int, mask=None):
 
     .. math::
         \\operatorname{head}_i = \\operatorname{Attention}(Q_i, K_i, V_i), \\quad
-        [Q_1 \\dots Q_h] = X_q W_q^\\top + \\mathbf b_q, \\ \\text{(same for } K, V), \\quad
+        [Q_1 \\dots Q_h] = X_q W_q^\\top + \\mathbf b_q \\ \\text{(same for } K, V),
+
         \\operatorname{out} = [\\operatorname{head}_1 \\dots \\operatorname{head}_h] W_o^\\top + \\mathbf b_o.
 
     Weights act like ``torch.nn.Linear`` (``x @ W.T + b``): ``W_q, W_k, W_v`` are the three
@@ -324,7 +327,8 @@ def positional_encoding(T: int, d: int) -> np.ndarray:
 
     .. math::
         P_{t, 2i} = \\sin(t / 10000^{2i/d}), \\qquad P_{t, 2i+1} = \\cos(t / 10000^{2i/d}),
-        \\qquad t = 0, \\dots, T-1.
+
+        t = 0, \\dots, T-1.
 
     Parameters
     ----------

@@ -100,7 +100,8 @@ def hh_rates(V):
 
     .. math::
         \\alpha_m = \\frac{0.1 (V + 40)}{1 - e^{-(V+40)/10}},\\quad
-        \\beta_m = 4 e^{-(V+65)/18},\\quad
+        \\beta_m = 4 e^{-(V+65)/18},
+
         \\alpha_h = 0.07 e^{-(V+65)/20},\\quad
         \\beta_h = \\frac{1}{1 + e^{-(V+35)/10}},
 
@@ -156,7 +157,8 @@ def simulate_hh(I_ext, duration, dt=0.01, *, V0=-65.0, threshold=0.0, record_gat
 
     .. math::
         C \\frac{dV}{dt} = I_{ext} - g_L (V - E_L) - g_{Na} m^3 h (V - E_{Na}) - g_K n^4 (V - E_K),
-        \\qquad \\frac{dx}{dt} = \\alpha_x(V)(1 - x) - \\beta_x(V) x,\\ x \\in \\{m, h, n\\}.
+
+        \\frac{dx}{dt} = \\alpha_x(V)(1 - x) - \\beta_x(V) x,\\ x \\in \\{m, h, n\\}.
 
     Integrator: exponential Euler for all four variables. Over one step the gates are
     linear in ``x`` with ``V`` frozen, and ``V`` is linear in ``V`` with the gates frozen,

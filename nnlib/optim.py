@@ -71,7 +71,8 @@ def adam_step(x, g, m, v, t: int, lr: float, beta1: float = 0.9, beta2: float = 
 
     .. math::
         m \leftarrow \beta_1 m + (1-\beta_1) g, \quad
-        v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
+        v \leftarrow \beta_2 v + (1-\beta_2) g^2,
+
         x \leftarrow x - \eta \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \epsilon}
 
     ``bias_correction=False`` drops the two divisions. Where the denominator is exactly 0
@@ -162,7 +163,8 @@ class Adam(Optimizer):
     .. math::
 
         m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\quad
-        v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2, \\quad
+        v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2,
+
         \\theta_t = \\theta_{t-1} - \\eta\\,
         \\frac{m_t / (1-\\beta_1^t)}{\\sqrt{v_t / (1-\\beta_2^t)} + \\epsilon}
 
@@ -267,7 +269,8 @@ def adam_trajectory(grad_fn: Callable, x0, lr: float = 1e-3, beta1: float = 0.9,
 
     .. math::
         m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\quad
-        v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2, \\quad
+        v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2,
+
         \\hat m_t = \\frac{m_t}{1-\\beta_1^t}, \\quad \\hat v_t = \\frac{v_t}{1-\\beta_2^t}, \\quad
         x_t = x_{t-1} - \\eta \\frac{\\hat m_t}{\\sqrt{\\hat v_t} + \\epsilon}
 

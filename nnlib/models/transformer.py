@@ -30,8 +30,10 @@ class MultiHeadSelfAttention(nn.Module):
     """Multi-head self-attention written from its equation (chapter 13, eq. ``eq-13-mha``).
 
     .. math::
-        [Q\\,K\\,V] = X W_{in}^\\top + \\mathbf b_{in}, \\quad
-        \\operatorname{head}_i = \\operatorname{softmax}\\!\\Big(\\frac{Q_i K_i^\\top}{\\sqrt{d_h}}\\Big) V_i, \\quad
+        [Q\\,K\\,V] = X W_{in}^\\top + \\mathbf b_{in},
+
+        \\operatorname{head}_i = \\operatorname{softmax}\\!\\Big(\\frac{Q_i K_i^\\top}{\\sqrt{d_h}}\\Big) V_i,
+
         Y = [\\operatorname{head}_1 \\dots \\operatorname{head}_h] W_o^\\top + \\mathbf b_o,
 
     with :math:`d_h = d_{model} / h`. ``in_proj_weight`` stacks :math:`W_q, W_k, W_v` as in

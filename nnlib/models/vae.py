@@ -179,9 +179,12 @@ def elbo_loss(x: torch.Tensor, decoded: torch.Tensor, mu: torch.Tensor, logvar: 
     """β-weighted negative ELBO of a batch, with its two terms returned separately.
 
     .. math::
-        \\text{loss} = \\frac1n \\sum_{i=1}^n \\Big[-\\log p_\\theta(\\mathbf x_i \\mid \\mathbf z_i)
-        + \\beta\\, \\mathrm{KL}\\big(q_\\phi(\\mathbf z \\mid \\mathbf x_i) \\,\\|\\, \\mathcal N(\\mathbf 0, I)\\big)\\Big],
-        \\qquad \\mathbf z_i \\sim q_\\phi(\\mathbf z \\mid \\mathbf x_i),
+        \\text{loss} = \\frac1n \\sum_{i=1}^n \\ell_i,
+
+        \\ell_i = -\\log p_\\theta(\\mathbf x_i \\mid \\mathbf z_i)
+        + \\beta\\, \\mathrm{KL}\\big(q_\\phi(\\mathbf z \\mid \\mathbf x_i) \\,\\|\\, \\mathcal N(\\mathbf 0, I)\\big),
+
+        \\mathbf z_i \\sim q_\\phi(\\mathbf z \\mid \\mathbf x_i),
 
     the one-sample estimate of the reconstruction term plus the closed-form KL
     (chapter 10; β > 1 is the β-VAE of Higgins et al. 2017, β = 1 the VAE).
