@@ -103,7 +103,7 @@ class FrameSlider(widgets.VBox):
 
 
 def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
-                 **params: Sequence) -> FrameSlider:
+                 labels: dict[str, str] | None = None, **params: Sequence) -> FrameSlider:
     """Precompute ``draw`` on a grid of parameter values and return a slider widget.
 
     Parameters
@@ -117,9 +117,13 @@ def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
     max_bytes : int
         Upper bound on the total size of all frames (they are stored in the notebook
         and in the HTML page); exceeding it raises ``ValueError``.
+    labels : dict, optional
+        The slider's label for a parameter, with its meaning and unit, e.g.
+        ``{"current": "input current (µA/cm²)"}``; a parameter not listed is labelled
+        with its keyword.
     **params : sequence
         One or two parameters, each a non-empty sequence of values, e.g.
-        ``current=[0, 5, 10]``. The keyword becomes the slider's label.
+        ``current=[0, 5, 10]``.
 
     Returns
     -------
@@ -143,6 +147,11 @@ def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
             raise ValueError(f"parameter {name!r} needs a non-empty sequence of values, got {values!r}")
     dpi = check_positive_int("dpi", dpi)
     max_bytes = check_positive_int("max_bytes", max_bytes)
+    labels = {} if labels is None else dict(labels)
+    unknown = set(labels) - set(params)
+    if unknown or not all(isinstance(v, str) for v in labels.values()):
+        raise ValueError(f"labels must map parameter names ({', '.join(params)}) to strings, "
+                         f"got {labels!r}")
     if not callable(draw):
         raise TypeError(f"draw must be a function returning a matplotlib Figure, got {type(draw).__name__}")
     params = {name: list(values) for name, values in params.items()}
@@ -167,7 +176,7 @@ def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
     images = [widgets.Image(value=f, format="png", layout=widgets.Layout(max_width="100%")) for f in frames]
     sliders = [
         widgets.SelectionSlider(options=[(_label(v), i) for i, v in enumerate(values)], value=0,
-                                description=name, continuous_update=True,
+                                description=labels.get(name, name), continuous_update=True,
                                 style={"description_width": "initial"},
                                 layout=widgets.Layout(width="min(100%, 32rem)"))
         for name, values in params.items()

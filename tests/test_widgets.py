@@ -75,3 +75,11 @@ def test_static_formats_get_a_strip_of_key_frames():
     assert strip.height == frame.height and strip.width == 4 * frame.width + 3 * 8
     two = frame_slider(draw, a=[1, 2, 3], b=[0.0, 1.0])  # the diagonal of the grid
     assert two.key_frames() == [two.frames[0], two.frames[3], two.frames[5]]
+
+
+def test_labels_name_the_quantity_and_unit():
+    w = frame_slider(draw_sine, labels={"freq": "frequency (rad per unit time)"}, freq=[1, 2])
+    assert w.children[0].description == "frequency (rad per unit time)"
+    assert frame_slider(draw_sine, freq=[1, 2]).children[0].description == "freq"
+    with pytest.raises(ValueError, match=r"labels must map parameter names \(freq\) to strings"):
+        frame_slider(draw_sine, labels={"phase": "phase"}, freq=[1, 2])
