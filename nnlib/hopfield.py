@@ -1,11 +1,15 @@
-"""Hopfield networks: Hebbian storage, energy, synchronous and asynchronous recall.
+"""Hopfield networks and Boltzmann machines: storage rules, energy, recall, Glauber sampling.
 
 Derived in chapter 09. States are bipolar vectors ``x`` in {-1, +1}^n. With symmetric
 weights ``W`` (zero diagonal) and bias ``b``, neuron ``i`` has the local field
 ``h_i = sum_j W_ij x_j + b_i`` and updates to ``x_i <- sign(h_i)`` (a zero field keeps the
 state). The energy ``E(x) = -1/2 x^T W x - b^T x`` never increases under asynchronous
 updates (chapter 09, theorem "energy descent"). Functions accept one state ``(n,)`` or a
-batch ``(B, n)``. numpy only.
+batch ``(B, n)``. Storage rules: Hebb, Storkey, covariance (:func:`hopfield_weights`). At a
+temperature ``T > 0`` the same energy defines the Boltzmann distribution
+``P(x) ~ exp(-E(x)/T)``, sampled by :func:`glauber` and enumerated exactly by
+:func:`boltzmann_distribution` for small ``n``; :func:`boltzmann_gradient` is the learning
+rule of a fully visible Boltzmann machine. numpy only.
 """
 
 from __future__ import annotations
@@ -15,10 +19,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._random import as_generator
-from ._checks import as_float_array, check_budget, check_choice, check_in_range, check_positive_int
+from ._checks import (as_float_array, check_budget, check_choice, check_in_range, check_positive,
+                      check_positive_int)
+from .functional import sigmoid
 
-__all__ = ["Hopfield", "RecallResult", "hamming", "flip_bits", "to_bipolar",
-           "StorageTest", "storage_test", "recall_fraction"]
+__all__ = ["Hopfield", "RecallResult", "hamming", "flip_bits", "to_bipolar", "hopfield_weights",
+           "covariance_threshold", "StorageTest", "storage_test", "recall_fraction", "energy", "enumerate_states",
+           "boltzmann_distribution", "glauber", "boltzmann_gradient"]
+
+#: the storage rules of :func:`hopfield_weights` and :meth:`Hopfield.store`
+RULES = ("hebb", "storkey", "covariance")
 
 # A field with |h| below this (relative to the largest possible field) counts as zero:
 # it absorbs round-off, while true non-zero fields of Hebbian networks are >= 1/M.
@@ -228,6 +238,117 @@ def _run_sync(X, W, b, max_sweeps):
     return X, np.array(energies), period, sweeps
 
 
+def _check_W(W, n: int | None = None) -> np.ndarray:
+    """Return ``W`` as a float array, checked: finite, square (``(n, n)`` if ``n`` given), symmetric."""
+    W = np.array(as_float_array("W", W))
+    n = W.shape[0] if n is None and W.ndim == 2 else n
+    if W.shape != (n, n) or not np.all(np.isfinite(W)):
+        raise ValueError(f"W must be a finite array of shape ({n}, {n}), got shape {W.shape}")
+    if not np.allclose(W, W.T):
+        raise ValueError("W must be symmetric (W == W.T), the assumption of the energy "
+                         f"theorem; got max |W - W.T| = {np.abs(W - W.T).max():.3g}")
+    return W
+
+
+def _check_b(b, n: int) -> np.ndarray:
+    """``b`` as a finite float array of shape (n,); None means zeros."""
+    b = np.zeros(n) if b is None else np.array(as_float_array("b", b))
+    if b.shape != (n,) or not np.all(np.isfinite(b)):
+        raise ValueError(f"b must be a finite array of shape ({n},), got shape {b.shape}")
+    return b
+
+
+def energy(W, b, x):
+    """Hopfield (Ising) energy ``E(x) = -1/2 x^T W x - b^T x`` (chapter 09, eq. ``eq-09-energy``).
+
+    Parameters
+    ----------
+    W : array (n, n), symmetric
+    b : array (n,) or None (zero bias)
+    x : array (n,) or (B, n) of -1/+1
+
+    Returns
+    -------
+    float, or array (B,) for a batch of states.
+    """
+    W = _check_W(W)
+    b = _check_b(b, len(W))
+    X = _bipolar("x", x)
+    if X.ndim not in (1, 2) or X.shape[-1] != len(W):
+        raise ValueError(f"x must have shape ({len(W)},) or (B, {len(W)}) for W of shape {W.shape}, "
+                         f"got shape {X.shape}")
+    E = -0.5 * np.einsum("...n,...n->...", X @ W, X) - X @ b
+    return float(E) if np.ndim(E) == 0 else E
+
+
+# ----------------------------------------------------------------------------- storage rules
+def _pattern_matrix(patterns) -> np.ndarray:
+    """``patterns`` (n,) or (M, n) of -1/+1 as a float matrix (M, n), else ValueError."""
+    X = _bipolar("patterns", patterns)
+    if X.ndim not in (1, 2) or X.shape[-1] == 0:
+        raise ValueError(f"patterns must have shape (n,) or (M, n), got shape {X.shape}")
+    return X.reshape(-1, X.shape[-1])
+
+
+def hopfield_weights(patterns, rule: str = "hebb") -> np.ndarray:
+    """Weights ``W`` (n, n) that store bipolar ``patterns`` (M, n): symmetric, zero diagonal.
+
+    ``rule="hebb"`` (chapter 09, eq. ``eq-09-hebb``): the average co-activation,
+    ``W = X^T X / M - I``, i.e. ``W_ij = (1/M) sum_mu xi_i^mu xi_j^mu`` for ``i != j``.
+
+    ``rule="storkey"`` (Storkey 1997; chapter 09, eq. ``eq-09-storkey``): the patterns are added
+    one at a time, each relative to the fields that the weights learnt so far already produce,
+
+    ``W_ij <- W_ij + (xi_i xi_j - xi_i h_ji - h_ij xi_j) / n``,  ``h_ij = sum_{k != i, j} W_ik xi_k``,
+
+    starting from ``W = 0`` and keeping the diagonal at zero. Local (``W_ij`` changes with
+    quantities available at neurons ``i`` and ``j``) and incremental.
+
+    ``rule="covariance"`` (chapter 09, eq. ``eq-09-covariance``): Hebb's rule applied to the
+    deviations from the mean activity ``a = (1/(M n)) sum_mu sum_i xi_i^mu``,
+    ``W_ij = (1/M) sum_mu (xi_i^mu - a)(xi_j^mu - a)`` for ``i != j``. It equals Hebb's rule when
+    ``a = 0`` and removes the common crosstalk ``~ n a^2`` of biased (e.g. sparse) patterns.
+    Its signal is ``c (xi_i - a)``; the threshold of :func:`covariance_threshold`, which
+    :meth:`Hopfield.store` adds with this rule, centres it to ``c xi_i``.
+
+    Parameters
+    ----------
+    patterns : array (M, n) or (n,) of -1/+1
+    rule : {"hebb", "storkey", "covariance"}
+    """
+    check_choice("rule", rule, RULES)
+    X = _pattern_matrix(patterns)
+    M, n = X.shape
+    check_budget("n * n (weight matrix)", n * n, "MAX_ELEMENTS", "weights")
+    if rule == "hebb":
+        return X.T @ X / M - np.eye(n)
+    if rule == "covariance":
+        D = X - X.mean()
+        W = D.T @ D / M
+        np.fill_diagonal(W, 0.0)
+        return W
+    check_budget("M * n (Storkey: neuron updates)", M * n, "MAX_STEPS", "steps")
+    W = np.zeros((n, n))
+    for xi in X:
+        H = (W @ xi)[:, None] - W * xi[None, :]  # H[i, j] = h_ij (W_ii = 0 drops k = i)
+        W += (np.outer(xi, xi) - xi[:, None] * H.T - H * xi[None, :]) / n
+        np.fill_diagonal(W, 0.0)
+    return W
+
+
+def covariance_threshold(patterns) -> np.ndarray:
+    """Bias ``b`` (n,) that goes with the covariance rule (chapter 09, eq. ``eq-09-covariance``).
+
+    With covariance weights, the field of a stored pattern is on average
+    ``h_i = c (xi_i - a)`` with ``c = (n - 1)(1 - a^2) / M``: a margin ``c (1 - a)`` for the
+    bits +1 and ``c (1 + a)`` for the bits -1. The bias ``b_i = a c`` (the same for every
+    neuron) makes both margins ``c``. It is 0 for zero-mean patterns.
+    """
+    X = _pattern_matrix(patterns)
+    (M, n), a = X.shape, X.mean()
+    return np.full(n, a * (n - 1) * (1 - a * a) / M)
+
+
 # ----------------------------------------------------------------------------- the network
 class Hopfield:
     """A Hopfield network of ``n`` bipolar neurons (chapter 09).
@@ -237,8 +358,9 @@ class Hopfield:
     n : int
         Number of neurons.
     W : array (n, n)
-        Symmetric weights with zero diagonal, set by :meth:`store`:
-        ``W = X^T X / M - I`` for the ``M`` patterns in the rows of ``X`` (Hebb's rule).
+        Symmetric weights with zero diagonal, set by :meth:`store`: by default
+        ``W = X^T X / M - I`` for the ``M`` patterns in the rows of ``X`` (Hebb's rule;
+        other rules: :func:`hopfield_weights`).
     b : array (n,)
         Bias added to every local field; zero unless ``store(..., bias=...)`` sets it.
         Assigning ``W`` or ``b`` checks shape, finiteness and (for ``W``) symmetry; edit
@@ -273,13 +395,7 @@ class Hopfield:
 
     @W.setter
     def W(self, value):
-        W = np.array(as_float_array("W", value))
-        if W.shape != (self.n, self.n) or not np.all(np.isfinite(W)):
-            raise ValueError(f"W must be a finite array of shape ({self.n}, {self.n}), got shape {W.shape}")
-        if not np.allclose(W, W.T):
-            raise ValueError("W must be symmetric (W == W.T), the assumption of the energy "
-                             f"theorem; got max |W - W.T| = {np.abs(W - W.T).max():.3g}")
-        self._W = W
+        self._W = _check_W(value, self.n)
 
     @property
     def b(self) -> np.ndarray:
@@ -287,41 +403,44 @@ class Hopfield:
 
     @b.setter
     def b(self, value):
-        b = np.array(as_float_array("b", value))
-        if b.shape != (self.n,) or not np.all(np.isfinite(b)):
-            raise ValueError(f"b must be a finite array of shape ({self.n},), got shape {b.shape}")
-        self._b = b
+        self._b = _check_b(value, self.n)
 
     # -- learning
-    def store(self, patterns, bias=False) -> "Hopfield":
-        """Store bipolar ``patterns`` (M, n) with Hebb's rule, replacing earlier memories.
+    def store(self, patterns, bias=None, rule: str = "hebb") -> "Hopfield":
+        """Store bipolar ``patterns`` (M, n), replacing earlier memories.
 
-        ``W = (1/M) sum_s x^(s) x^(s)^T - I``: the average co-activation of each pair of
-        neurons, with the self-connections removed (chapter 09, eq. ``eq-09-hebb``).
+        ``rule="hebb"`` (default): ``W = (1/M) sum_s x^(s) x^(s)^T - I``, the average
+        co-activation of each pair of neurons, with the self-connections removed (chapter 09,
+        eq. ``eq-09-hebb``). ``"storkey"`` and ``"covariance"``: see :func:`hopfield_weights`.
 
         Parameters
         ----------
         patterns : array (M, n) or (n,) of -1/+1
-        bias : bool or array (n,), default False
-            False: ``b = 0``. True: ``b = -(1/M) sum_s x^(s)``, a threshold equal to each
+        bias : None, bool or array (n,), default None
+            None: the rule's own bias, ``b = 0`` for Hebb and Storkey and
+            :func:`covariance_threshold` for the covariance rule. False: ``b = 0``. True: ``b = -(1/M) sum_s x^(s)``, a threshold equal to each
             neuron's mean activity over the patterns (it leans against the direction that
             all patterns share). An array: used as ``b`` directly.
+        rule : {"hebb", "storkey", "covariance"}
+            The storage rule (:func:`hopfield_weights`).
 
         Returns
         -------
         self
         """
+        check_choice("rule", rule, RULES)
         X = self._states("patterns", patterns)
         X = X.reshape(-1, self.n)
-        M = X.shape[0]
-        self.W = X.T @ X / M - np.eye(self.n)
+        self.W = hopfield_weights(X, rule)
         if bias is True:
             self.b = -X.mean(axis=0)
+        elif bias is None and rule == "covariance":
+            self.b = covariance_threshold(X)
         elif bias is False or bias is None:
             self.b = np.zeros(self.n)
         else:
             if np.shape(bias) != (self.n,):
-                raise ValueError(f"bias must be True, False or an array of shape ({self.n},), "
+                raise ValueError(f"bias must be None, True, False or an array of shape ({self.n},), "
                                  f"got shape {np.shape(bias)}")
             self.b = bias
         self.patterns = X.copy()
@@ -334,11 +453,8 @@ class Hopfield:
         return self._states("x", x) @ W + b  # W is symmetric: x W = W x
 
     def energy(self, x):
-        """Hopfield energy ``E(x) = -1/2 x^T W x - b^T x``; a float, or shape (B,) for a batch."""
-        W, b = self._W, self._b
-        X = self._states("x", x)
-        E = -0.5 * np.einsum("...n,...n->...", X @ W, X) - X @ b
-        return float(E) if np.ndim(E) == 0 else E
+        """Hopfield energy ``E(x) = -1/2 x^T W x - b^T x`` (:func:`energy`); a float, or (B,) for a batch."""
+        return energy(self._W, self._b, self._states("x", x))
 
     def is_fixed_point(self, x):
         """True where no neuron would change: ``x_i h_i >= 0`` for all ``i`` (ties keep their state)."""
@@ -435,3 +551,126 @@ def recall_fraction(n: int, m: int, *, trials: int = 1, tolerance: float = 0.02,
     tolerance = check_in_range("tolerance", tolerance, 0, 1, high_inclusive=True)
     res = storage_test(n, m, trials=trials, max_sweeps=max_sweeps, rng=rng)
     return float(np.mean(res.errors <= tolerance * n))
+
+
+# ----------------------------------------------------------------------------- stochastic units
+def _boltzmann_params(W, b):
+    W = _check_W(W)
+    if np.any(np.diag(W) != 0):
+        raise ValueError("W must have a zero diagonal (no self-connections) for the Boltzmann "
+                         f"functions; got max |W_ii| = {np.abs(np.diag(W)).max():.3g}")
+    return W, _check_b(b, len(W))
+
+
+def enumerate_states(n: int) -> np.ndarray:
+    """All ``2**n`` bipolar states, shape (2**n, n): row ``k`` is ``k`` in binary (most
+    significant bit first) with 0 written as -1. Refused above ``nnlib._checks.MAX_ELEMENTS``
+    entries (n of about 20)."""
+    n = check_positive_int("n", n)
+    check_budget(f"enumerate_states(n={n}) (2**n x n entries)", float(2 ** n) * n, "MAX_ELEMENTS", "entries",
+                 hint="; exact enumeration is for tiny networks only, sample with glauber instead")
+    bits = (np.arange(2 ** n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]) & 1
+    return 2.0 * bits - 1.0
+
+
+def boltzmann_distribution(W, b=None, temperature: float = 1.0):
+    """The Boltzmann distribution of the Hopfield energy, by enumerating every state (chapter 09).
+
+    ``P(x) = exp(-E(x)/T) / Z`` with ``Z = sum_x exp(-E(x)/T)`` and ``E`` of :func:`energy`
+    (eq. ``eq-09-boltzmann``). Computed stably (the largest exponent is subtracted first).
+
+    Returns
+    -------
+    states : array (2**n, n)
+        :func:`enumerate_states` ``(n)``.
+    p : array (2**n,)
+        Their probabilities (sum 1).
+    """
+    W, b = _boltzmann_params(W, b)
+    states, log_p = _log_boltzmann(W, b, check_positive("temperature", temperature))
+    return states, np.exp(log_p)
+
+
+def _log_boltzmann(W, b, T):
+    """All states and their log-probabilities ``-E/T - log Z`` (log-sum-exp, no overflow)."""
+    states = enumerate_states(len(W))
+    logits = -energy(W, b, states) / T
+    top = logits.max()
+    return states, logits - (top + np.log(np.sum(np.exp(logits - top))))
+
+
+def glauber(W, b, x, sweeps: int, *, temperature: float = 1.0, rng=None) -> np.ndarray:
+    """Glauber dynamics: stochastic asynchronous updates at temperature ``T`` (chapter 09).
+
+    Each sweep visits every neuron once in a fresh random order (shared by a batch) and sets
+    ``x_i = +1`` with probability ``sigma(2 h_i / T)``, else ``-1``, where ``h_i = sum_j W_ij x_j + b_i``
+    and ``sigma`` is the logistic function (eq. ``eq-09-glauber``). This satisfies detailed balance
+    for ``P(x) ~ exp(-E(x)/T)``, so the chain samples the Boltzmann distribution; ``T -> 0`` gives
+    the deterministic update ``x_i <- sgn(h_i)``.
+
+    Parameters
+    ----------
+    W : array (n, n), symmetric with zero diagonal
+    b : array (n,) or None
+    x : array (n,) or (B, n) of -1/+1
+        Initial state(s); a batch runs ``B`` independent chains.
+    sweeps : int >= 1
+    temperature : float > 0
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    array (sweeps, n) or (sweeps, B, n): the state after every sweep.
+    """
+    W, b = _boltzmann_params(W, b)
+    n = len(W)
+    T = check_positive("temperature", temperature)
+    sweeps = check_positive_int("sweeps", sweeps)
+    X = _bipolar("x", x)
+    if X.ndim not in (1, 2) or X.shape[-1] != n:
+        raise ValueError(f"x must have shape ({n},) or (B, {n}) for W of shape {W.shape}, got shape {X.shape}")
+    single = X.ndim == 1
+    X = X.reshape(-1, n).copy()
+    check_budget("sweeps * B * n (recorded states)", sweeps * X.size, "MAX_ELEMENTS", "entries")
+    check_budget("sweeps * n (single-neuron updates)", sweeps * n, "MAX_STEPS", "steps")
+    rng = as_generator(rng)
+    H = X @ W + b
+    out = np.empty((sweeps,) + X.shape)
+    for t in range(sweeps):
+        for i in rng.permutation(n):
+            new = np.where(rng.random(len(X)) < sigmoid(2.0 * H[:, i] / T), 1.0, -1.0)
+            H += (new - X[:, i])[:, None] * W[i]
+            X[:, i] = new
+        out[t] = X
+    return out[:, 0] if single else out
+
+
+def boltzmann_gradient(W, b, data):
+    """Exact log-likelihood gradient of a fully visible Boltzmann machine (T = 1; chapter 09).
+
+    For ``P(x) = exp(-E(x)) / Z`` and data ``x^(1..K)``, the mean log-likelihood
+    ``L = -(1/K) sum_k E(x^(k)) - log Z`` has (eq. ``eq-09-bm-grad``)
+
+    ``dL/dW_ij = <x_i x_j>_data - <x_i x_j>_model`` (i != j; the diagonal is 0),
+    ``dL/db_i = <x_i>_data - <x_i>_model``,
+
+    the positive phase minus the negative phase. The model averages are computed exactly by
+    :func:`boltzmann_distribution` (small ``n`` only). The derivative is taken with respect to
+    the pair weight ``w_ij = W_ij = W_ji`` (both entries change together), so ``dW`` is
+    symmetric; gradient ascent is ``W += lr * dW``, ``b += lr * db``.
+
+    Returns
+    -------
+    dW : array (n, n), db : array (n,), L : float (the mean log-likelihood at ``W, b``)
+    """
+    W, b = _boltzmann_params(W, b)
+    D = _bipolar("data", data)
+    if D.ndim != 2 or D.shape[1] != len(W):
+        raise ValueError(f"data must have shape (K, {len(W)}), got shape {D.shape}")
+    states, log_p = _log_boltzmann(W, b, 1.0)
+    p = np.exp(log_p)
+    log_Z = float(-energy(W, b, states[0]) - log_p[0])  # log P(x) = -E(x) - log Z at any state
+    dW = D.T @ D / len(D) - states.T @ (p[:, None] * states)
+    np.fill_diagonal(dW, 0.0)
+    db = D.mean(axis=0) - p @ states
+    return dW, db, float(-energy(W, b, D).mean() - log_Z)

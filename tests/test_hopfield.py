@@ -244,3 +244,204 @@ def test_assigned_weights_are_checked():
         net.W = np.zeros((2, 2))
     with pytest.raises(ValueError, match=r"b must be a finite array of shape \(3,\)"):
         net.b = [0.0, np.nan, 1.0]
+
+
+# ------------------------------------------------------------------ storage rules
+from nnlib import _checks  # noqa: E402
+from nnlib.data import letters  # noqa: E402
+from nnlib.hopfield import (boltzmann_distribution, boltzmann_gradient, covariance_threshold,  # noqa: E402
+                            energy, enumerate_states, glauber, hopfield_weights)
+
+
+def storkey_literal(X):
+    """Storkey's rule written with explicit sums over k, for comparison."""
+    M, n = X.shape
+    W = np.zeros((n, n))
+    for xi in X:
+        h = np.array([[sum(W[i, k] * xi[k] for k in range(n) if k not in (i, j)) for j in range(n)]
+                      for i in range(n)])
+        new = W.copy()
+        for i, j in itertools.product(range(n), range(n)):
+            if i != j:
+                new[i, j] += (xi[i] * xi[j] - xi[i] * h[j, i] - h[i, j] * xi[j]) / n
+        W = new
+    return W
+
+
+def test_hebb_rule_is_the_default_and_store_keeps_old_calls():
+    X = random_patterns(np.random.default_rng(5), 4, 20)
+    np.testing.assert_allclose(hopfield_weights(X), X.T @ X / 4 - np.eye(20))
+    np.testing.assert_allclose(Hopfield(20).store(X).W, Hopfield(20).store(X, rule="hebb").W)
+    np.testing.assert_allclose(Hopfield(20).store(X, bias=True, rule="hebb").b, -X.mean(axis=0))
+
+
+@pytest.mark.parametrize("rule", ["hebb", "storkey", "covariance"])
+def test_every_rule_gives_symmetric_weights_with_zero_diagonal(rule):
+    rng = np.random.default_rng(6)
+    X = np.where(rng.random((7, 30)) < 0.3, 1, -1)
+    W = hopfield_weights(X, rule)
+    assert W.shape == (30, 30) and np.allclose(W, W.T) and np.all(np.diag(W) == 0)
+    net = Hopfield(30).store(X, rule=rule)
+    np.testing.assert_allclose(net.W, W)
+
+
+def test_storkey_matches_its_definition_term_by_term():
+    X = random_patterns(np.random.default_rng(7), 3, 9)
+    np.testing.assert_allclose(hopfield_weights(X, "storkey"), storkey_literal(X), atol=1e-12)
+    xi = X[0]  # one pattern: W = (xi xi^T - I) / n
+    np.testing.assert_allclose(hopfield_weights(xi, "storkey"), (np.outer(xi, xi) - np.eye(9)) / 9)
+
+
+def test_storkey_stores_letters_that_hebb_cannot():
+    abce = letters("ABCE", flat=True)
+    hebb, storkey = Hopfield(100).store(abce), Hopfield(100).store(abce, rule="storkey")
+    assert not hebb.is_fixed_point(abce).any()
+    assert storkey.is_fixed_point(abce).all()
+
+
+def test_covariance_rule_equals_hebb_for_zero_mean_patterns():
+    assert WALSH.mean() == 0
+    np.testing.assert_allclose(hopfield_weights(WALSH, "covariance"), hopfield_weights(WALSH, "hebb"))
+    net = Hopfield(16).store(WALSH, rule="covariance")
+    assert np.all(net.b == 0) and np.allclose(covariance_threshold(WALSH), 0)
+
+
+def test_covariance_rule_formula_and_threshold_centre_the_margins():
+    rng = np.random.default_rng(8)
+    X = np.where(rng.random((5, 200)) < 0.2, 1, -1)
+    a = X.mean()
+    D = X - a
+    W = D.T @ D / 5
+    np.fill_diagonal(W, 0)
+    np.testing.assert_allclose(hopfield_weights(X, "covariance"), W)
+    c = 199 * (1 - a * a) / 5
+    np.testing.assert_allclose(covariance_threshold(X), a * c)
+    net = Hopfield(200).store(X, rule="covariance")
+    np.testing.assert_allclose(net.b, a * c)
+    margin = X * net.field(X) / c  # about 1 for the bits +1 and for the bits -1 alike
+    assert abs(margin[X == 1].mean() - 1) < 0.15 and abs(margin[X == -1].mean() - 1) < 0.15
+    assert net.is_fixed_point(X).all() and not Hopfield(200).store(X).is_fixed_point(X).any()
+
+
+def test_bad_rule_raises_clear_error():
+    with pytest.raises(ValueError, match="rule must be one of 'hebb', 'storkey', 'covariance'; got 'oja'"):
+        Hopfield(16).store(WALSH, rule="oja")
+    with pytest.raises(ValueError, match="rule must be one of"):
+        hopfield_weights(WALSH, rule=None)
+    with pytest.raises(ValueError, match=r"-1 and \+1"):
+        hopfield_weights([[0, 1, 1]], "storkey")
+
+
+# ------------------------------------------------------------------ Boltzmann machine
+def random_network(seed, n, scale=1.0):
+    rng = np.random.default_rng(seed)
+    A = rng.normal(size=(n, n)) * scale
+    W = (A + A.T) / 2
+    np.fill_diagonal(W, 0)
+    return W, rng.normal(size=n) * scale
+
+
+def test_energy_function_matches_method_and_checks_input():
+    W, b = random_network(0, 6)
+    net = Hopfield(6)
+    net.W, net.b = W, b
+    S = enumerate_states(6)
+    np.testing.assert_allclose(energy(W, b, S), net.energy(S))
+    assert energy(W, None, S[3]) == pytest.approx(-0.5 * S[3] @ W @ S[3])
+    with pytest.raises(ValueError, match="symmetric"):
+        energy(np.triu(np.ones((3, 3)), 1), None, [1, 1, 1])
+    with pytest.raises(ValueError, match=r"x must have shape \(6,\)"):
+        energy(W, b, np.ones(5))
+
+
+def test_enumerate_states_order_and_budget():
+    S = enumerate_states(3)
+    np.testing.assert_array_equal(S, np.array(list(itertools.product([-1, 1], repeat=3))))
+    index = (S > 0) @ (2 ** np.arange(2, -1, -1))
+    np.testing.assert_array_equal(index, np.arange(8))
+    with pytest.raises(ValueError, match=r"enumerate_states\(n=30\).*MAX_ELEMENTS.*glauber"):
+        enumerate_states(30)
+
+
+def test_boltzmann_distribution_is_exp_minus_energy_over_T():
+    W, b = random_network(1, 5)
+    for T in (0.5, 1.0, 3.0):
+        S, p = boltzmann_distribution(W, b, temperature=T)
+        assert abs(p.sum() - 1) < 1e-12 and np.all(p > 0)
+        E = energy(W, b, S)
+        np.testing.assert_allclose(np.log(p) - np.log(p[0]), -(E - E[0]) / T, atol=1e-10)
+    _, uniform = boltzmann_distribution(np.zeros((4, 4)))
+    np.testing.assert_allclose(uniform, 1 / 16)
+    _, hot = boltzmann_distribution(W, b, temperature=1e6)
+    assert np.abs(hot - 1 / 32).max() < 1e-5
+    _, big = boltzmann_distribution(W * 1e3, b * 1e3)  # no overflow: the ground state takes it all
+    assert np.isfinite(big).all() and big.max() > 0.999
+    with pytest.raises(ValueError, match="zero diagonal"):
+        boltzmann_distribution(np.eye(3))
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        boltzmann_distribution(W, b, temperature=0)
+
+
+def test_glauber_samples_the_boltzmann_distribution():
+    W, b = random_network(2, 4, scale=0.7)
+    S, p = boltzmann_distribution(W, b, temperature=1.5)
+    x0 = np.where(np.random.default_rng(3).random((100, 4)) < 0.5, 1.0, -1.0)
+    samples = glauber(W, b, x0, 400, temperature=1.5, rng=4)[50:]
+    assert samples.shape == (350, 100, 4)
+    index = ((samples > 0) @ (2 ** np.arange(3, -1, -1))).ravel()
+    freq = np.bincount(index, minlength=16) / index.size
+    assert 0.5 * np.abs(freq - p).sum() < 0.02
+    np.testing.assert_array_equal(glauber(W, b, x0, 5, rng=9), glauber(W, b, x0, 5, rng=9))
+    assert glauber(W, b, x0[0], 3, rng=0).shape == (3, 4)
+
+
+def test_glauber_at_low_temperature_descends_like_recall():
+    X = random_patterns(np.random.default_rng(4), 3, 40)
+    net = Hopfield(40).store(X)
+    cue = flip_bits(X, fraction=0.1, rng=5)
+    out = glauber(net.W, net.b, cue, 10, temperature=1e-6, rng=6)
+    np.testing.assert_array_equal(out[-1], X)
+    assert np.all(np.diff(energy(net.W, net.b, out.reshape(-1, 40)).reshape(10, 3), axis=0) <= 1e-9)
+
+
+def test_glauber_bad_input():
+    W, b = random_network(5, 3)
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        glauber(W, b, np.ones(3), 2, temperature=-1)
+    with pytest.raises(ValueError, match="sweeps must be an integer >= 1"):
+        glauber(W, b, np.ones(3), 0)
+    with pytest.raises(ValueError, match=r"\(3,\) or \(B, 3\)"):
+        glauber(W, b, np.ones(4), 2)
+    with pytest.raises(ValueError, match="MAX_STEPS"):
+        glauber(W, b, np.ones(3), _checks.MAX_STEPS)
+
+
+def test_boltzmann_gradient_is_positive_minus_negative_phase():
+    W, b = random_network(6, 5, scale=0.5)
+    data = random_patterns(np.random.default_rng(7), 12, 5)
+    dW, db, L = boltzmann_gradient(W, b, data)
+    S, p = boltzmann_distribution(W, b)
+    assert L == pytest.approx(np.mean([np.log(p[(d > 0) @ (2 ** np.arange(4, -1, -1))]) for d in data]))
+    assert np.allclose(dW, dW.T) and np.all(np.diag(dW) == 0)
+    eps = 1e-6
+    for i, j in [(0, 1), (2, 4)]:  # the pair weight w_ij appears as W_ij and W_ji
+        E = np.zeros((5, 5))
+        E[i, j] = E[j, i] = eps
+        numeric = (boltzmann_gradient(W + E, b, data)[2] - boltzmann_gradient(W - E, b, data)[2]) / (2 * eps)
+        assert abs(numeric - dW[i, j]) < 1e-6
+    e = np.zeros(5)
+    e[3] = eps
+    numeric = (boltzmann_gradient(W, b + e, data)[2] - boltzmann_gradient(W, b - e, data)[2]) / (2 * eps)
+    assert abs(numeric - db[3]) < 1e-6
+
+
+def test_boltzmann_learning_matches_the_data_moments():
+    data = np.array([[1, 1, 1, -1], [1, 1, -1, -1], [-1, -1, 1, 1], [1, 1, 1, 1], [-1, 1, -1, 1]])
+    W, b = np.zeros((4, 4)), np.zeros(4)
+    L0 = boltzmann_gradient(W, b, data)[2]
+    for _ in range(3000):
+        dW, db, L = boltzmann_gradient(W, b, data)
+        W, b = W + 0.2 * dW, b + 0.2 * db
+    assert L > L0 + 0.3 and np.abs(dW).max() < 1e-3 and np.abs(db).max() < 1e-3
+    with pytest.raises(ValueError, match=r"data must have shape \(K, 4\)"):
+        boltzmann_gradient(W, b, data[:, :3])
