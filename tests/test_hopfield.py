@@ -249,8 +249,8 @@ def test_assigned_weights_are_checked():
 # ------------------------------------------------------------------ storage rules
 from nnlib import _checks  # noqa: E402
 from nnlib.data import letters  # noqa: E402
-from nnlib.hopfield import (boltzmann_distribution, boltzmann_gradient, covariance_threshold,  # noqa: E402
-                            energy, enumerate_states, glauber, hopfield_weights)
+from nnlib.boltzmann import boltzmann_distribution, boltzmann_gradient, enumerate_states, glauber  # noqa: E402
+from nnlib.hopfield import covariance_threshold, energy, hopfield_weights  # noqa: E402
 
 
 def storkey_literal(X):
