@@ -5,17 +5,21 @@ Every chapter of the book imports its reusable code from here. Modules (one idea
 ``neurons``        Hodgkin-Huxley and LIF neurons, the LIF tuning curve (chapter 01)
 ``synapses``       PSC filters, spike trains, a small spiking network (chapter 01)
 ``approximation``  universal approximation built by hand (chapter 02)
+``functional``     activations, softmax and losses in numpy, the one home of each formula
 ``gradcheck``      finite-difference gradient checks (chapter 03)
 ``backprop``       backpropagation written by hand in numpy (chapter 03)
 ``autodiff``       the book's reverse-mode automatic differentiation engine (chapter 04)
-``nn``             layers, losses and optimisers built on ``autodiff`` (chapter 04)
-``optim``          gradient descent, momentum and Adam on explicit functions (chapter 06)
+``forward_mode``   forward-mode differentiation with dual numbers (chapter 04)
+``nn``             layers and losses built on ``autodiff`` (chapter 04)
+``optim``          update rules, the SGD and Adam optimisers, trajectories (chapters 04, 06)
 ``conv``           convolution and pooling from the equations (chapter 08)
-``hopfield``       Hopfield networks (chapter 09)
+``hopfield``       Hopfield networks: storage rules, recall, capacity (chapter 09)
+``boltzmann``      stochastic units, Glauber dynamics, Boltzmann machines (chapter 09)
 ``bptt``           backpropagation through time in numpy (chapter 11)
+``attention``      attention and modern Hopfield networks in numpy (chapter 13)
 ``uncertainty``    MC dropout, ensembles and calibration (chapter 12)
 ``data``           every dataset of the book, generated or shipped, never downloaded
-``models``         torch models shared by chapters (MLP, autoencoder, CNN, VAE, RNN/LSTM, dropout nets)
+``models``         torch models shared by chapters (MLP, autoencoder, CNN, VAE, RNN/LSTM/GRU, dropout nets, transformer)
 ``train``          the one training loop for torch models (chapter 05)
 ``plot``           the book's figure style and figure helpers
 ``widgets``        sliders that also work in the static HTML book
