@@ -840,8 +840,8 @@ def _():
 
 @spec("nnlib.optim.Optimizer", params="obj", lr="nonneg")
 def _():
-    from nnlib import nn, optim
-    return nn.Optimizer, dict(params=_lin().parameters(), lr=0.1)
+    from nnlib import optim
+    return optim.Optimizer, dict(params=_lin().parameters(), lr=0.1)
 
 
 @spec("nnlib.optim.Optimizer.zero_grad")
@@ -1868,12 +1868,6 @@ def _():
     return accuracy, dict(outputs=torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]]), targets=torch.tensor([0, 1, 1]))
 
 
-@spec("nnlib.train.device")
-def _():
-    from nnlib.train import device
-    return device, dict()
-
-
 # --- plot --------------------------------------------------------------------------------------
 def _fig():
     import matplotlib.pyplot as plt
@@ -1975,6 +1969,314 @@ def _():
     s = widgets.frame_slider(_draw, dpi=20, freq=[1, 2])
     return widgets.FrameSlider, dict(sliders=list(s.children[:-1]), display=s.children[-1], frames=s.frames,
                                      params=s.params)
+
+
+# --- attention, forward mode, Boltzmann machines, GRU, transformer (added with chapters 04, 09, 11, 13)
+def _qkv():
+    r = np.random.default_rng(0)
+    return r.standard_normal((2, 3, 4)), r.standard_normal((2, 3, 4)), r.standard_normal((2, 3, 4))
+
+
+def _mha_params(d=4):
+    r = np.random.default_rng(1)
+    return {k: r.standard_normal((d, d) if k.startswith("W") else d) for k in
+            ("W_q", "W_k", "W_v", "W_o", "b_q", "b_k", "b_v", "b_o")}
+
+
+_PATTERNS = np.array([[1, -1, 1, -1, 1, 1], [1, 1, -1, -1, 1, -1], [-1, 1, 1, 1, -1, -1]], dtype=float)
+
+
+def _w4():
+    W = np.array([[0, 1, -1, 0.5], [1, 0, 0.5, -1], [-1, 0.5, 0, 1], [0.5, -1, 1, 0]], dtype=float) / 2
+    return W, np.array([0.1, -0.2, 0.0, 0.3])
+
+
+@spec("nnlib.attention.hopfield_energy", X="arr", xi="arr", beta="pos")
+def _():
+    from nnlib import attention
+    return attention.hopfield_energy, dict(X=_PATTERNS, xi=_PATTERNS[0], beta=2.0)
+
+
+@spec("nnlib.attention.hopfield_update", X="arr", xi="arr", beta="pos", steps="int", return_weights="bool")
+def _():
+    from nnlib import attention
+    return attention.hopfield_update, dict(X=_PATTERNS, xi=_PATTERNS[0], beta=2.0, steps=1, return_weights=False)
+
+
+@spec("nnlib.attention.causal_mask", T="int")
+def _():
+    from nnlib import attention
+    return attention.causal_mask, dict(T=4)
+
+
+@spec("nnlib.attention.positional_encoding", T="int", d="int")
+def _():
+    from nnlib import attention
+    return attention.positional_encoding, dict(T=5, d=4)
+
+
+@spec("nnlib.attention.scaled_dot_product_attention", q="arr", k="arr", v="arr", mask="obj")
+def _():
+    from nnlib import attention
+    q, k, v = _qkv()
+    return attention.scaled_dot_product_attention, dict(q=q, k=k, v=v, mask="causal")
+
+
+@spec("nnlib.attention.scaled_dot_product_attention_backward", dout="arr", q="arr", k="arr", v="arr", weights="arr")
+def _():
+    from nnlib import attention
+    q, k, v = _qkv()
+    out, A = attention.scaled_dot_product_attention(q, k, v)
+    return attention.scaled_dot_product_attention_backward, dict(dout=np.ones_like(out), q=q, k=k, v=v, weights=A)
+
+
+@spec("nnlib.attention.multi_head_attention", query="arr", key="arr", value="arr", params="obj", num_heads="int",
+      mask="obj")
+def _():
+    from nnlib import attention
+    x = _qkv()[0]
+    return attention.multi_head_attention, dict(query=x, key=x, value=x, params=_mha_params(), num_heads=2, mask=None)
+
+
+@spec("nnlib.attention.multi_head_attention_backward", dout="arr", query="arr", key="arr", value="arr", params="obj",
+      num_heads="int", mask="obj")
+def _():
+    from nnlib import attention
+    x = _qkv()[0]
+    return attention.multi_head_attention_backward, dict(dout=np.ones_like(x), query=x, key=x, value=x,
+                                                         params=_mha_params(), num_heads=2, mask=None)
+
+
+@spec("nnlib.bptt.clip_grad_norm", grads="obj", max_norm="nonneg", eps="nonneg")
+def _():
+    from nnlib import bptt
+    return bptt.clip_grad_norm, dict(grads={"U": np.ones((3, 2)), "W": np.ones((3, 3))}, max_norm=1.0, eps=0.0)
+
+
+@spec("nnlib.bptt.stream_windows", stream="arr", batch_size="int", window="int")
+def _():
+    from nnlib import bptt
+    return bptt.stream_windows, dict(stream=np.arange(40.0).reshape(20, 2), batch_size=2, window=3)
+
+
+@spec("nnlib.data.sequences.key_value_lookup", n="int", n_pairs="int", n_keys="int", n_values=P("int", bad={"huge"}),
+      rng="rng")
+def _():
+    from nnlib.data import sequences
+    return sequences.key_value_lookup, dict(n=10, n_pairs=3, n_keys=8, n_values=4, rng=0)
+
+
+def _sq(d):
+    return (d * d).sum()
+
+
+@spec("nnlib.forward_mode.Dual", val="arr", tan="arr")
+def _():
+    from nnlib import forward_mode
+    return forward_mode.Dual, dict(val=np.array([0.5, 1.5]), tan=np.array([1.0, 0.0]))
+
+
+@spec("nnlib.forward_mode.jvp", f="callable", x="arr", v="arr")
+def _():
+    from nnlib import forward_mode
+    return forward_mode.jvp, dict(f=_sq, x=np.array([0.5, 1.5]), v=np.array([1.0, 0.0]))
+
+
+@spec("nnlib.forward_mode.jacobian_fwd", f="callable", x="arr")
+def _():
+    from nnlib import forward_mode
+    return forward_mode.jacobian_fwd, dict(f=_sq, x=np.array([0.5, 1.5]))
+
+
+for _name in ("exp", "log", "sin", "cos", "tanh", "sigmoid"):
+    @spec(f"nnlib.forward_mode.{_name}", x="obj")
+    def _(_name=_name):
+        from nnlib import forward_mode
+        return getattr(forward_mode, _name), dict(x=forward_mode.Dual(np.array([0.5, 1.5]), np.ones(2)))
+
+    @spec(f"nnlib.forward_mode.Dual.{_name}")
+    def _(_name=_name):
+        from nnlib import forward_mode
+        return getattr(forward_mode.Dual(np.array([0.5, 1.5]), np.ones(2)), _name), dict()
+
+
+@spec("nnlib.forward_mode.Dual.sum", axis="obj")
+def _():
+    from nnlib import forward_mode
+    return forward_mode.Dual(np.ones((2, 3))).sum, dict(axis=0)
+
+
+@spec("nnlib.forward_mode.Dual.reshape", shape0="int", shape1="int")
+def _():
+    from nnlib import forward_mode
+    return forward_mode.Dual(np.ones((2, 3))).reshape, dict(shape0=3, shape1=2), ("shape0", "shape1")
+
+
+@spec("nnlib.hopfield.hopfield_weights", patterns="arr", rule="choice")
+def _():
+    from nnlib import hopfield
+    return hopfield.hopfield_weights, dict(patterns=_PATTERNS, rule="storkey")
+
+
+@spec("nnlib.hopfield.covariance_threshold", patterns="arr")
+def _():
+    from nnlib import hopfield
+    return hopfield.covariance_threshold, dict(patterns=_PATTERNS)
+
+
+@spec("nnlib.hopfield.energy", W="arr", b="arr", x="arr")
+def _():
+    from nnlib import hopfield
+    W, b = _w4()
+    return hopfield.energy, dict(W=W, b=b, x=np.array([1.0, -1.0, 1.0, 1.0]))
+
+
+@spec("nnlib.boltzmann.enumerate_states", n="int")
+def _():
+    from nnlib import boltzmann
+    return boltzmann.enumerate_states, dict(n=3)
+
+
+@spec("nnlib.boltzmann.boltzmann_distribution", W="arr", b="arr", temperature="pos")
+def _():
+    from nnlib import boltzmann
+    W, b = _w4()
+    return boltzmann.boltzmann_distribution, dict(W=W, b=b, temperature=1.0)
+
+
+@spec("nnlib.boltzmann.glauber", W="arr", b="arr", x="arr", sweeps="int", temperature="pos", rng="rng")
+def _():
+    from nnlib import boltzmann
+    W, b = _w4()
+    return boltzmann.glauber, dict(W=W, b=b, x=np.array([1.0, -1.0, 1.0, 1.0]), sweeps=3, temperature=1.0, rng=0)
+
+
+@spec("nnlib.boltzmann.boltzmann_gradient", W="arr", b="arr", data="arr")
+def _():
+    from nnlib import boltzmann
+    W, b = _w4()
+    return boltzmann.boltzmann_gradient, dict(W=W, b=b, data=np.array([[1.0, -1.0, 1.0, 1.0], [1.0, 1.0, -1.0, 1.0]]))
+
+
+@spec("nnlib.models.recurrent.GRUCell", input_size="int", hidden_size="int", update_bias="real")
+def _():
+    _torch()
+    from nnlib.models import GRUCell
+    return GRUCell, dict(input_size=2, hidden_size=4, update_bias=1.0)
+
+
+def _gru_cell():
+    _torch()
+    from nnlib.models import GRUCell
+    return GRUCell(2, 4)
+
+
+@spec("nnlib.models.recurrent.GRUCell.forward", x="tensor", h="tensor", return_gates="bool")
+def _():
+    return _gru_cell().forward, dict(x=_T(np.ones((3, 2))), h=_T(np.zeros((3, 4))), return_gates=False)
+
+
+@spec("nnlib.models.recurrent.GRUCell.update", zx="tensor", h="tensor", return_gates="bool")
+def _():
+    return _gru_cell().update, dict(zx=_T(np.ones((3, 12))), h=_T(np.zeros((3, 4))), return_gates=False)
+
+
+@spec("nnlib.models.recurrent.GRUCell.reset_parameters")
+def _():
+    return _gru_cell().reset_parameters, dict()
+
+
+@spec("nnlib.models.recurrent.GRU", input_size="int", hidden_size="int", update_bias="real")
+def _():
+    _torch()
+    from nnlib.models import GRU
+    return GRU, dict(input_size=2, hidden_size=4, update_bias=1.0)
+
+
+def _gru():
+    _torch()
+    from nnlib.models import GRU
+    return GRU(2, 4)
+
+
+@spec("nnlib.models.recurrent.GRU.forward", x="tensor", h0="tensor")
+def _():
+    return _gru().forward, dict(x=_seq(), h0=_T(np.zeros((2, 4))))
+
+
+@spec("nnlib.models.recurrent.GRU.to_torch")
+def _():
+    return _gru().to_torch, dict()
+
+
+@spec("nnlib.models.recurrent.GRU.from_torch", gru="obj")
+def _():
+    torch = _torch()
+    from nnlib.models import GRU
+    return GRU.from_torch, dict(gru=torch.nn.GRU(2, 4, batch_first=True))
+
+
+@spec("nnlib.models.transformer.MultiHeadSelfAttention", d_model="int", num_heads="int")
+def _():
+    _torch()
+    from nnlib.models.transformer import MultiHeadSelfAttention
+    return MultiHeadSelfAttention, dict(d_model=4, num_heads=2)
+
+
+@spec("nnlib.models.transformer.MultiHeadSelfAttention.forward", x="tensor", causal="bool")
+def _():
+    _torch()
+    from nnlib.models.transformer import MultiHeadSelfAttention
+    return MultiHeadSelfAttention(4, 2).forward, dict(x=_seq(n=4), causal=False)
+
+
+@spec("nnlib.models.transformer.MultiHeadSelfAttention.from_torch", mha="obj")
+def _():
+    torch = _torch()
+    from nnlib.models.transformer import MultiHeadSelfAttention
+    return MultiHeadSelfAttention.from_torch, dict(mha=torch.nn.MultiheadAttention(4, 2, batch_first=True))
+
+
+@spec("nnlib.models.transformer.TransformerBlock", d_model="int", num_heads="int", dim_feedforward="int")
+def _():
+    _torch()
+    from nnlib.models.transformer import TransformerBlock
+    return TransformerBlock, dict(d_model=4, num_heads=2, dim_feedforward=8)
+
+
+@spec("nnlib.models.transformer.TransformerBlock.forward", x="tensor", causal="bool")
+def _():
+    _torch()
+    from nnlib.models.transformer import TransformerBlock
+    return TransformerBlock(4, 2).forward, dict(x=_seq(n=4), causal=False)
+
+
+@spec("nnlib.models.transformer.TransformerClassifier", input_size="int", d_model="int", output_size="int",
+      num_heads="int", n_blocks="int", dim_feedforward="int", readout="choice", causal="bool", max_len="int")
+def _():
+    _torch()
+    from nnlib.models.transformer import TransformerClassifier
+    return TransformerClassifier, dict(input_size=2, d_model=4, output_size=3, num_heads=2, n_blocks=1,
+                                       dim_feedforward=8, readout="last", causal=False, max_len=16)
+
+
+def _tfc():
+    _torch()
+    from nnlib.models.transformer import TransformerClassifier
+    return TransformerClassifier(2, 4, 3, max_len=16)
+
+
+for _name in ("forward", "features", "attention_maps"):
+    @spec(f"nnlib.models.transformer.TransformerClassifier.{_name}", x="tensor")
+    def _(_name=_name):
+        return getattr(_tfc(), _name), dict(x=_seq())
+
+
+for _name in ("key_frames", "strip_png"):
+    @spec(f"nnlib.widgets.FrameSlider.{_name}", n="int")
+    def _(_name=_name):
+        from nnlib import widgets
+        return getattr(widgets.frame_slider(_draw, dpi=20, freq=[1, 2, 3]), _name), dict(n=2)
 
 
 # ----------------------------------------------------------------------------------------------
