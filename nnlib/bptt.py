@@ -249,26 +249,29 @@ def jacobian_norms(W, H, activation: str = "tanh") -> np.ndarray:
 
 
 def clip_grad_norm(grads: dict, max_norm: float, eps: float = 0.0) -> tuple[dict, float]:
-    """Clip gradients by their global norm: :math:`\\mathbf g \\leftarrow \\mathbf g \\cdot \\min(1, c / \\|\\mathbf g\\|)`.
+    """Clip gradients by their global norm: :math:`\\mathbf g \\leftarrow \\mathbf g \\cdot \\min(1, \\tau / \\|\\mathbf g\\|)`.
 
     :math:`\\|\\mathbf g\\|` is the Euclidean norm of all parameter gradients together (the
     entries of every array in ``grads`` whose key is in ``U, W, V, b, c``, as if they were one
-    vector); every array is multiplied by the same factor, so the direction of the step is kept
-    and only its length is capped at :math:`c` = ``max_norm`` (Pascanu et al., 2013; chapter 11,
-    "Gradient clipping"). ``torch.nn.utils.clip_grad_norm_`` divides by :math:`\\|\\mathbf g\\| + 10^{-6}`;
+    vector). Every array is multiplied by the same factor, so the direction of the step is kept
+    and only its length is capped at :math:`\\tau` = ``max_norm`` (``inf``: no clipping).
+    Pascanu et al. (2013); derived in chapter 11 ("Gradient clipping").
+    ``torch.nn.utils.clip_grad_norm_`` divides by :math:`\\|\\mathbf g\\| + 10^{-6}`;
     ``eps=1e-6`` reproduces it exactly.
 
     Returns ``(clipped, norm)``: a new dict with the clipped parameter gradients and the norm
     :math:`\\|\\mathbf g\\|` *before* clipping (what one monitors for explosions).
     """
-    c = check_non_negative("max_norm", max_norm)
-    eps = check_non_negative("eps", eps)
+    tau = as_float_array("max_norm", max_norm)
+    if tau.ndim != 0 or not tau >= 0:  # inf is allowed: no clipping
+        raise ValueError(f"max_norm must be a number >= 0 (inf: no clipping), got {max_norm!r}")
+    tau, eps = float(tau), check_non_negative("eps", eps)
     keys = [k for k in PARAM_NAMES if k in grads]
     if not keys:
         raise ValueError(f"grads needs at least one of the keys {list(PARAM_NAMES)}; got {sorted(grads)}")
     arrays = {k: as_float_array(f"grads[{k!r}]", grads[k]) for k in keys}
     norm = float(np.sqrt(sum(np.sum(a * a) for a in arrays.values())))
-    factor = min(1.0, c / (norm + eps)) if norm + eps > 0 else 1.0
+    factor = min(1.0, tau / (norm + eps)) if norm + eps > 0 else 1.0
     return {k: a * factor for k, a in arrays.items()}, norm
 
 

@@ -380,10 +380,11 @@ class GRUCell(nn.Module):
     def update(self, zx: torch.Tensor, h: torch.Tensor, return_gates: bool = False):
         """New state from the input part ``zx`` = :math:`W\\mathbf x_t + \\mathbf b` (batch, 3 hidden_size) and :math:`\\mathbf h_{t-1}`."""
         H = self.hidden_size
-        zh = h @ self.weight_h.T  # recurrent part of all three blocks
+        zh = h @ self.weight_h.T  # recurrent part of all three blocks: R_r h, R_z h, R_n h
         r, z = torch.sigmoid(zx[:, :2 * H] + zh[:, :2 * H]).split(H, dim=1)  # the two gates: one call
-        n = torch.tanh(zx[:, 2 * H:] + r * (zh[:, 2 * H:] + self.bias_hn))  # reset gate on the recurrent term
-        h_new = (1 - z) * n + z * h
+        # candidate W_n x + b_n + r * (R_n h + b_hn): the reset gate acts on the recurrent term
+        n = torch.tanh(torch.addcmul(zx[:, 2 * H:], r, zh[:, 2 * H:] + self.bias_hn))
+        h_new = torch.lerp(n, h, z)  # n + z * (h - n) = (1 - z) * n + z * h
         return (h_new, {"r": r, "z": z, "n": n}) if return_gates else h_new
 
     def forward(self, x: torch.Tensor, h: torch.Tensor | None = None, return_gates: bool = False):
