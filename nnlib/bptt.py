@@ -30,6 +30,7 @@ one long stream for truncated BPTT (:func:`stream_windows`). This module uses nu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -266,6 +267,8 @@ def clip_grad_norm(grads: dict, max_norm: float, eps: float = 0.0) -> tuple[dict
     if tau.ndim != 0 or not tau >= 0:  # inf is allowed: no clipping
         raise ValueError(f"max_norm must be a number >= 0 (inf: no clipping), got {max_norm!r}")
     tau, eps = float(tau), check_non_negative("eps", eps)
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads must be a dict of gradients (keys U, W, V, b, c), got {type(grads).__name__}")
     keys = [k for k in PARAM_NAMES if k in grads]
     if not keys:
         raise ValueError(f"grads needs at least one of the keys {list(PARAM_NAMES)}; got {sorted(grads)}")

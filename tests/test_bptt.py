@@ -152,6 +152,8 @@ def test_clip_grad_norm_bad_input():
         bptt.clip_grad_norm({"W": np.ones((2, 2))}, -1.0)
     with pytest.raises(ValueError, match="grads needs at least one of the keys"):
         bptt.clip_grad_norm({"weights": np.ones(2)}, 1.0)
+    with pytest.raises(TypeError, match="grads must be a dict"):
+        bptt.clip_grad_norm([np.ones(2)], 1.0)
     with pytest.raises(TypeError, match="grads\\['W'\\]"):
         bptt.clip_grad_norm({"W": "big"}, 1.0)
     zero, norm = bptt.clip_grad_norm({"W": np.zeros((2, 2))}, 1.0)

@@ -157,9 +157,9 @@ def test_sequence_model_shapes(cell):
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="input must have shape"):
+    with pytest.raises(ValueError, match="input x must have shape"):
         LSTM(3, 4)(torch.randn(2, 5, 2))
-    with pytest.raises(ValueError, match="input must have shape"):
+    with pytest.raises(ValueError, match="input x must have shape"):
         ElmanRNN(3, 4, 1)(torch.randn(5, 3))
     with pytest.raises(ValueError, match=r"h0 must have shape \(2, 4\)"):
         ElmanRNN(3, 4, 1)(torch.randn(2, 5, 3), torch.zeros(3, 4))
@@ -179,6 +179,15 @@ def test_bad_input():
         LSTM.from_torch(torch.nn.LSTM(2, 3, num_layers=2))
     with pytest.raises(TypeError, match="torch.nn.LSTM"):
         LSTM.from_torch(torch.nn.GRU(2, 3))
+    with pytest.raises(TypeError, match="state must be a pair"):
+        LSTM(3, 4)(torch.randn(2, 5, 3), "hc")
+    with pytest.raises(TypeError, match="forget_bias"):
+        LSTMCell(2, 2, forget_bias=np.ones(2))
+    # states given as numpy arrays or lists are converted like the input
+    lstm = LSTM(3, 4).double()
+    x = torch.randn(2, 5, 3, dtype=torch.float64)
+    zeros = np.zeros((2, 4))
+    torch.testing.assert_close(lstm(x, (zeros, zeros.tolist()))[0], lstm(x)[0])
     with pytest.raises(ValueError, match="W must have shape"):
         ElmanRNN.from_params(np.zeros((4, 3)), np.zeros((3, 3)), np.zeros((1, 4)), np.zeros(4), np.zeros(1))
 
@@ -280,11 +289,11 @@ def test_gru_update_gate_keeps_the_state_and_init():
 
 
 def test_gru_bad_input():
-    with pytest.raises(ValueError, match="input must have shape"):
+    with pytest.raises(ValueError, match="input x must have shape"):
         GRU(3, 4)(torch.randn(2, 5, 2))
     with pytest.raises(ValueError, match=r"GRU: h0 must have shape \(2, 4\)"):
         GRU(3, 4)(torch.randn(2, 5, 3), torch.zeros(3, 4))
-    with pytest.raises(ValueError, match="input must have shape"):
+    with pytest.raises(ValueError, match="input x must have shape"):
         GRUCell(3, 4)(torch.randn(2, 5, 3))
     with pytest.raises(ValueError, match=r"GRUCell: h must have shape"):
         GRUCell(3, 4)(torch.randn(2, 3), torch.zeros(2, 5))
@@ -304,3 +313,9 @@ def test_gru_bad_input():
         GRU.from_torch(torch.nn.GRU(2, 3, bidirectional=True))
     with pytest.raises(TypeError, match="x"):
         GRU(2, 3)(None)
+    with pytest.raises(TypeError, match="h0"):
+        GRU(2, 3)(torch.zeros(1, 4, 2), "zeros")
+    with pytest.raises(TypeError, match="update_bias"):
+        GRUCell(2, 2, update_bias=np.ones(3))
+    with pytest.raises(TypeError, match="gru must be a torch.nn.GRU"):
+        GRU.from_torch(None)

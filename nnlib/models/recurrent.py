@@ -39,7 +39,7 @@ import math
 import torch
 from torch import nn
 
-from .._checks import check_flag, check_choice, check_finite, check_positive_int
+from .._checks import check_flag, check_choice, check_positive_int, check_real
 from ._inputs import as_model_input
 
 __all__ = ["ElmanRNN", "LSTMCell", "LSTM", "GRUCell", "GRU", "SequenceModel", "LSTM_GATES", "TORCH_LSTM_GATES",
@@ -57,14 +57,30 @@ _NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
 
 def _check_input(name: str, x: torch.Tensor, input_size: int) -> None:
     if x.ndim != 3 or x.shape[2] != input_size:
-        raise ValueError(f"{name}: input must have shape (batch, time, {input_size}), got {tuple(x.shape)}")
+        raise ValueError(f"{name}: input x must have shape (batch, time, {input_size}), got {tuple(x.shape)}")
     if x.shape[1] < 1:
-        raise ValueError(f"{name}: input needs at least one time step, got shape {tuple(x.shape)}")
+        raise ValueError(f"{name}: input x needs at least one time step, got shape {tuple(x.shape)}")
 
 
-def _check_state(name: str, s: torch.Tensor, batch: int, hidden_size: int) -> None:
+def _check_step_input(name: str, x: torch.Tensor, input_size: int) -> None:
+    if x.ndim != 2 or x.shape[1] != input_size:
+        raise ValueError(f"{name}: input x must have shape (batch, {input_size}), got {tuple(x.shape)}")
+
+
+def _state(model: nn.Module, owner: str, name: str, s, batch: int, hidden_size: int) -> torch.Tensor:
+    """A state argument ``name`` as a tensor of the model's dtype and shape (batch, hidden_size)."""
+    s = as_model_input(model, name, s)
     if tuple(s.shape) != (batch, hidden_size):
-        raise ValueError(f"{name} must have shape ({batch}, {hidden_size}) (batch, hidden), got {tuple(s.shape)}")
+        raise ValueError(f"{owner}: {name} must have shape ({batch}, {hidden_size}) (batch, hidden), got {tuple(s.shape)}")
+    return s
+
+
+def _state_pair(model: nn.Module, owner: str, names: tuple, state, batch: int, hidden_size: int):
+    """The LSTM's state ``(h, c)``: a pair of tensors (batch, hidden_size)."""
+    if not isinstance(state, (tuple, list)) or len(state) != 2:
+        raise TypeError(f"{owner}: state must be a pair ({names[0]}, {names[1]}) of tensors of shape "
+                        f"(batch, {hidden_size}), got {type(state).__name__}")
+    return tuple(_state(model, owner, n, s, batch, hidden_size) for n, s in zip(names, state))
 
 
 class ElmanRNN(nn.Module):
@@ -149,8 +165,8 @@ class ElmanRNN(nn.Module):
         x = as_model_input(self, "x", x)
         _check_input("ElmanRNN", x, self.input_size)
         batch, T, _ = x.shape
-        h = x.new_zeros(batch, self.hidden_size) if h0 is None else h0
-        _check_state("ElmanRNN: h0", h, batch, self.hidden_size)
+        h = x.new_zeros(batch, self.hidden_size) if h0 is None else _state(self, "ElmanRNN", "h0", h0, batch,
+                                                                             self.hidden_size)
         phi = _NONLINEARITIES[self.nonlinearity]
         ux = x @ self.U.T + self.b  # the input drive of every step at once
         states = []
@@ -202,7 +218,7 @@ class LSTMCell(nn.Module):
         super().__init__()
         self.input_size = check_positive_int("input_size", input_size)
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
-        self.forget_bias = float(check_finite("forget_bias", forget_bias))
+        self.forget_bias = check_real("forget_bias", forget_bias)
         self.weight_x = nn.Parameter(torch.empty(4 * hidden_size, input_size))
         self.weight_h = nn.Parameter(torch.empty(4 * hidden_size, hidden_size))
         self.bias = nn.Parameter(torch.empty(4 * hidden_size))
@@ -249,14 +265,12 @@ class LSTMCell(nn.Module):
         Returns ``(h, c)``, or ``(h, c, gates)`` with a dict of f, i, g, o if ``return_gates``.
         """
         return_gates = check_flag("return_gates", return_gates)
-        if x.ndim != 2 or x.shape[1] != self.input_size:
-            raise ValueError(f"LSTMCell: input must have shape (batch, {self.input_size}), got {tuple(x.shape)}")
+        x = as_model_input(self, "x", x)
+        _check_step_input("LSTMCell", x, self.input_size)
         if state is None:
             zeros = x.new_zeros(x.shape[0], self.hidden_size)
             state = (zeros, zeros)
-        h, c = state
-        _check_state("LSTMCell: h", h, x.shape[0], self.hidden_size)
-        _check_state("LSTMCell: c", c, x.shape[0], self.hidden_size)
+        h, c = _state_pair(self, "LSTMCell", ("h", "c"), state, x.shape[0], self.hidden_size)
         z = x @ self.weight_x.T + h @ self.weight_h.T + self.bias
         return self.update(z, c, return_gates)
 
@@ -284,9 +298,7 @@ class LSTM(nn.Module):
         if state is None:
             zeros = x.new_zeros(batch, self.hidden_size)
             state = (zeros, zeros)
-        h, c = state
-        _check_state("LSTM: h0", h, batch, self.hidden_size)
-        _check_state("LSTM: c0", c, batch, self.hidden_size)
+        h, c = _state_pair(self, "LSTM", ("h0", "c0"), state, batch, self.hidden_size)
         cell = self.cell
         zx = x @ cell.weight_x.T + cell.bias  # input part of every step at once
         states = []
@@ -299,7 +311,7 @@ class LSTM(nn.Module):
     def from_torch(cls, lstm: nn.LSTM) -> "LSTM":
         """A copy of a one-layer, unidirectional ``torch.nn.LSTM`` (same dtype, same function)."""
         if not isinstance(lstm, nn.LSTM):
-            raise TypeError(f"from_torch expects a torch.nn.LSTM, got {type(lstm).__name__}")
+            raise TypeError(f"from_torch: lstm must be a torch.nn.LSTM, got {type(lstm).__name__}")
         if lstm.num_layers != 1 or lstm.bidirectional or lstm.proj_size != 0:
             raise ValueError("from_torch supports num_layers=1, bidirectional=False, proj_size=0; got "
                              f"num_layers={lstm.num_layers}, bidirectional={lstm.bidirectional}, "
@@ -361,7 +373,7 @@ class GRUCell(nn.Module):
         super().__init__()
         self.input_size = check_positive_int("input_size", input_size)
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
-        self.update_bias = None if update_bias is None else float(check_finite("update_bias", update_bias))
+        self.update_bias = None if update_bias is None else check_real("update_bias", update_bias)
         self.weight_x = nn.Parameter(torch.empty(3 * hidden_size, input_size))
         self.weight_h = nn.Parameter(torch.empty(3 * hidden_size, hidden_size))
         self.bias = nn.Parameter(torch.empty(3 * hidden_size))
@@ -379,6 +391,7 @@ class GRUCell(nn.Module):
 
     def update(self, zx: torch.Tensor, h: torch.Tensor, return_gates: bool = False):
         """New state from the input part ``zx`` = :math:`W\\mathbf x_t + \\mathbf b` (batch, 3 hidden_size) and :math:`\\mathbf h_{t-1}`."""
+        return_gates = check_flag("return_gates", return_gates)
         H = self.hidden_size
         zh = h @ self.weight_h.T  # recurrent part of all three blocks: R_r h, R_z h, R_n h
         r, z = torch.sigmoid(zx[:, :2 * H] + zh[:, :2 * H]).split(H, dim=1)  # the two gates: one call
@@ -394,10 +407,9 @@ class GRUCell(nn.Module):
         """
         return_gates = check_flag("return_gates", return_gates)
         x = as_model_input(self, "x", x)
-        if x.ndim != 2 or x.shape[1] != self.input_size:
-            raise ValueError(f"GRUCell: input must have shape (batch, {self.input_size}), got {tuple(x.shape)}")
-        h = x.new_zeros(x.shape[0], self.hidden_size) if h is None else h
-        _check_state("GRUCell: h", h, x.shape[0], self.hidden_size)
+        _check_step_input("GRUCell", x, self.input_size)
+        h = x.new_zeros(x.shape[0], self.hidden_size) if h is None else _state(self, "GRUCell", "h", h, x.shape[0],
+                                                                                 self.hidden_size)
         return self.update(x @ self.weight_x.T + self.bias, h, return_gates)
 
 
@@ -421,8 +433,8 @@ class GRU(nn.Module):
         x = as_model_input(self, "x", x)
         _check_input("GRU", x, self.input_size)
         batch, T, _ = x.shape
-        h = x.new_zeros(batch, self.hidden_size) if h0 is None else h0
-        _check_state("GRU: h0", h, batch, self.hidden_size)
+        h = x.new_zeros(batch, self.hidden_size) if h0 is None else _state(self, "GRU", "h0", h0, batch,
+                                                                             self.hidden_size)
         cell = self.cell
         zx = x @ cell.weight_x.T + cell.bias  # input part of every step at once
         states = []
@@ -435,7 +447,7 @@ class GRU(nn.Module):
     def from_torch(cls, gru: nn.GRU) -> "GRU":
         """A copy of a one-layer, unidirectional ``torch.nn.GRU`` (same dtype, same function)."""
         if not isinstance(gru, nn.GRU):
-            raise TypeError(f"from_torch expects a torch.nn.GRU, got {type(gru).__name__}")
+            raise TypeError(f"from_torch: gru must be a torch.nn.GRU, got {type(gru).__name__}")
         if gru.num_layers != 1 or gru.bidirectional:
             raise ValueError("from_torch supports num_layers=1, bidirectional=False; got "
                              f"num_layers={gru.num_layers}, bidirectional={gru.bidirectional}")
