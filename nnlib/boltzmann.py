@@ -41,7 +41,7 @@ def enumerate_states(n: int) -> np.ndarray:
 def boltzmann_distribution(W, b=None, temperature: float = 1.0):
     """The Boltzmann distribution of the Hopfield energy, by enumerating every state (chapter 09).
 
-    ``P(x) = exp(-E(x)/T) / Z`` with ``Z = sum_x exp(-E(x)/T)`` and ``E`` of :func:`energy`
+    ``P(x) = exp(-E(x)/T) / Z`` with ``Z = sum_x exp(-E(x)/T)`` and ``E`` of :func:`nnlib.hopfield.energy`
     (eq. ``eq-09-boltzmann``). Computed stably (the largest exponent is subtracted first).
 
     Returns
