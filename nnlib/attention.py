@@ -260,7 +260,8 @@ def multi_head_attention(query, key, value, params, num_heads: int, mask=None):
     """Multi-head attention with explicit weights (chapter 13, eq. ``eq-13-mha``).
 
     .. math::
-        \\operatorname{head}_i = \\operatorname{Attention}(Q_i, K_i, V_i), \\quad
+        \\operatorname{head}_i = \\operatorname{Attention}(Q_i, K_i, V_i),
+
         [Q_1 \\dots Q_h] = X_q W_q^\\top + \\mathbf b_q \\ \\text{(same for } K, V),
 
         \\operatorname{out} = [\\operatorname{head}_1 \\dots \\operatorname{head}_h] W_o^\\top + \\mathbf b_o.

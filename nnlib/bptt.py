@@ -4,7 +4,8 @@ The network (rows are examples of a batch, columns are units)
 
 .. math::
     \\mathbf a_t = U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b, \\qquad
-    \\mathbf h_t = \\tanh(\\mathbf a_t), \\qquad
+    \\mathbf h_t = \\tanh(\\mathbf a_t),
+
     \\mathbf y_t = V \\mathbf h_t + \\mathbf c, \\qquad t = 1, \\dots, T,
 
 and a loss :math:`E = \\sum_t L_t(\\mathbf y_t)` summed over time. Unrolled in time it

@@ -13,7 +13,8 @@
 * :class:`GRUCell` / :class:`GRU` -- reset and update gates and a candidate, one state,
 
   .. math::
-      \\mathbf n_t = \\tanh\\big(W_n \\mathbf x_t + \\mathbf b_n + \\mathbf r_t \\odot (R_n \\mathbf h_{t-1} + \\mathbf b_{hn})\\big), \\qquad
+      \\mathbf n_t = \\tanh\\big(W_n \\mathbf x_t + \\mathbf b_n + \\mathbf r_t \\odot (R_n \\mathbf h_{t-1} + \\mathbf b_{hn})\\big),
+
       \\mathbf h_t = (1 - \\mathbf z_t) \\odot \\mathbf n_t + \\mathbf z_t \\odot \\mathbf h_{t-1},
 
   with :meth:`GRU.from_torch` / :meth:`GRU.to_torch` for ``torch.nn.GRU`` (same gate order r, z, n).
