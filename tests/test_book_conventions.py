@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests import setup_cell
+from tests.execute_notebooks import KERNELSPEC
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_MARKER = 'importlib.util.find_spec("nnlib") is None'
@@ -93,7 +94,9 @@ def test_title_and_setup_cell(name):
         "run `python tests/setup_cell.py`")
     assert {"remove-input", "remove-output"} <= set(setup["metadata"].get("tags", [])), (
         f"{name}: tag the setup cell remove-input and remove-output (hidden in the HTML)")
-    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", f"{name}: kernel must be python3"
+    assert nb["metadata"].get("kernelspec") == KERNELSPEC, (
+        f"{name}: kernelspec must be {KERNELSPEC} (what ipykernel installs; JupyterLab rewrites anything else on "
+        f"opening and marks the chapter modified); run `python tests/execute_notebooks.py {name}.ipynb`")
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
