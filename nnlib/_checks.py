@@ -197,6 +197,18 @@ def check_callable(name: str, value, what: str = "a function") -> object:
     return value
 
 
+def check_sizes(name: str, values) -> list[int]:
+    """Return ``values``, a sequence of layer widths or channel counts, as a list of integers >= 1.
+
+    Raises ``TypeError`` naming ``name`` for anything that is not a sequence, and the
+    ``ValueError`` of :func:`check_positive_int` naming ``name[i]`` for a bad entry. Callers
+    check how many entries they need.
+    """
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of integers like (128,), got {values!r}")
+    return [check_positive_int(f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
 def check_shape(name: str, array, expected: tuple) -> None:
     """Raise ``ValueError`` unless ``array.shape`` matches ``expected``.
 

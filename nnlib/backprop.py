@@ -39,7 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._random import as_generator
-from ._checks import as_float_array, check_choice, check_non_negative, check_positive, check_positive_int
+from ._checks import (as_float_array, check_choice, check_non_negative,
+                      check_positive, check_positive_int, check_sizes)
 from .functional import REDUCTIONS, bce_with_logits, cross_entropy_with_logits, half_sse, sigmoid, softmax
 
 __all__ = [
@@ -129,9 +130,9 @@ def init_params(sizes, rng=None, scale: float | None = None):
     derives better choices.) ``rng``: a Generator, an int seed or None (the book's
     convention, ``nnlib._random``).
     """
+    sizes = check_sizes("sizes", sizes)
     if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least 2 widths (inputs and outputs), got {list(sizes)!r}")
-    sizes = [check_positive_int(f"sizes[{i}]", n) for i, n in enumerate(sizes)]
+        raise ValueError(f"sizes must list at least 2 widths (inputs and outputs), got {sizes!r}")
     if scale is not None:
         scale = check_positive("scale", scale)
     gen = as_generator(rng)

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import check_flag, check_choice, check_positive_int
+from .._checks import check_choice, check_flag, check_positive_int, check_sizes
 from ._inputs import as_model_input
 
 __all__ = ["Autoencoder", "digits_autoencoder"]
@@ -91,10 +91,10 @@ class Autoencoder(nn.Module):
                  tied: bool = False):
         tied = check_flag("tied", tied)
         super().__init__()
-        sizes = list(sizes)
+        sizes = check_sizes("sizes", sizes)
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and a code size, got {sizes!r}")
-        self.sizes = [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+        self.sizes = sizes
         choices = tuple(ACTIVATIONS)
         self.activation = check_choice("activation", activation, choices)
         self.code_activation = check_choice(
@@ -186,8 +186,6 @@ def digits_autoencoder(code_size: int = 2, hidden_sizes: Sequence[int] = (128,),
     """
     tied = check_flag("tied", tied)
     code_size = check_positive_int("code_size", code_size)
-    if isinstance(hidden_sizes, (str, bytes)) or not hasattr(hidden_sizes, "__iter__"):
-        raise TypeError(f"hidden_sizes must be a sequence of layer widths like (128,), got {hidden_sizes!r}")
-    hidden_sizes = [check_positive_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
+    hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
     return Autoencoder([64, *hidden_sizes, code_size], activation="relu", code_activation="identity",
                        output_activation="sigmoid", tied=tied)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._checks import check_positive_int
+from .._checks import check_positive_int, check_sizes
 from ._inputs import as_model_input
 
 __all__ = ["CNN"]
@@ -55,7 +55,7 @@ class CNN(nn.Module):
     def __init__(self, channels: Sequence[int] = (16, 32), kernel_size: int = 3, hidden_size: int = 64,
                  num_classes: int = 10, image_shape: Sequence[int] = (1, 8, 8), pool: int = 2):
         super().__init__()
-        channels = [check_positive_int(f"channels[{i}]", c) for i, c in enumerate(channels)]
+        channels = check_sizes("channels", channels)
         if not channels:
             raise ValueError("channels must list at least one convolutional block, got []")
         kernel_size = check_positive_int("kernel_size", kernel_size)

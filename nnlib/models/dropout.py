@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._checks import check_flag, check_choice, check_positive_int, check_probability
+from .._checks import check_choice, check_flag, check_positive_int, check_probability, check_sizes
 from ._inputs import as_model_input
 
 __all__ = ["MCDropout", "DropoutMLP"]
@@ -100,7 +100,7 @@ class DropoutMLP(nn.Module):
         super().__init__()
         in_features = check_positive_int("in_features", in_features)
         out_features = check_positive_int("out_features", out_features)
-        hidden_sizes = [check_positive_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
+        hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
         if not hidden_sizes:
             raise ValueError("hidden_sizes must list at least one layer width, got ()")
         self.dropout = check_probability("dropout", dropout)

@@ -16,7 +16,7 @@ import math
 import torch
 from torch import nn
 
-from .._checks import check_choice, check_positive, check_positive_int, check_probability
+from .._checks import check_choice, check_positive, check_positive_int, check_probability, check_sizes
 from ._inputs import as_model_input
 
 __all__ = ["MLP", "layer_grad_norms", "n_parameters", "ACTIVATIONS", "INITS"]
@@ -41,7 +41,7 @@ def _check_sizes(sizes) -> list[int]:
         raise ValueError(
             f"sizes must list at least 2 widths (inputs and outputs), got {list(sizes)!r}"
         )
-    return [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+    return check_sizes("sizes", sizes)
 
 
 def _init_linear(layer: nn.Linear, init: str, init_std: float | None) -> None:

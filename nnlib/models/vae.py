@@ -29,7 +29,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import as_float_array, check_choice, check_non_negative, check_positive, check_positive_int
+from .._checks import (as_float_array, check_choice, check_non_negative,
+                       check_positive, check_positive_int, check_sizes)
 from ._inputs import as_model_input, check_real_tensors
 
 __all__ = [
@@ -260,7 +261,7 @@ class VAE(nn.Module):
         self.latent_size = check_positive_int("latent_size", latent_size)
         if isinstance(hidden_sizes, (int, np.integer)):
             hidden_sizes = (hidden_sizes,)
-        self.hidden_sizes = [check_positive_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
+        self.hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
         self.likelihood = check_choice("likelihood", likelihood, LIKELIHOODS)
         self.obs_std = check_positive("obs_std", obs_std)
         enc_sizes = [self.in_features, *self.hidden_sizes]
