@@ -32,12 +32,14 @@ def run_cell(tmp_path, nnlib_source):
 def test_setup_cell_installs_from_a_git_repository(tmp_path):
     repo = tmp_path / "book.git"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(repo)], check=True)
-    run, target = run_cell(tmp_path, f"git+file://{repo}")
+    # file://localhost/...: a local URL that pip 23.2 (bundled with Python 3.11) also parses in a
+    # PEP 508 requirement; it refuses file:/// (an empty host). Recent pip accepts both.
+    run, target = run_cell(tmp_path, f"git+file://localhost{repo}")
     assert run.returncode == 0, run.stderr[-3000:]
     assert (target / "nnlib" / "__init__.py").exists()
 
 
 def test_setup_cell_fails_fast_and_says_what_to_do(tmp_path):
-    run, _ = run_cell(tmp_path, f"git+file://{tmp_path}/no-such-repository.git")
+    run, _ = run_cell(tmp_path, f"git+file://localhost{tmp_path}/no-such-repository.git")
     assert run.returncode != 0
     assert "could not install nnlib from" in run.stderr and "pip install -r requirements.txt" in run.stderr
