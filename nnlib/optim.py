@@ -17,6 +17,9 @@ on a loss surface and count the steps it takes to converge. The update rules fol
 
 :func:`quadratic` builds the test problem E(x) = 1/2 (x - x*)^T A (x - x*) and
 :func:`steps_to_tolerance` counts iterations until an iterate is within a tolerance of x*.
+:func:`nesterov_trajectory` runs Nesterov's method in its look-ahead form.
+Learning-rate schedules are in ``nnlib.schedules``; least squares as a test bed for conditioning
+and gradient noise in ``nnlib.least_squares``.
 
 This module is numpy-only (no torch).
 """
@@ -31,7 +34,8 @@ from .autodiff import Var
 from ._checks import check_flag, as_float_array, check_finite, check_in_range, check_non_negative, check_positive, check_positive_int
 
 __all__ = ["sgd_step", "adam_step", "Optimizer", "SGD", "Adam",
-           "gd_trajectory", "adam_trajectory", "quadratic", "steps_to_tolerance"]
+           "gd_trajectory", "adam_trajectory", "quadratic", "steps_to_tolerance",
+           "nesterov_trajectory"]
 
 
 # --------------------------------------------------------------------------- update rules
@@ -391,3 +395,49 @@ def steps_to_tolerance(path, x_star, tol: float) -> int | None:
         return 0
     last_out = int(outside[-1])
     return None if last_out == len(dist) - 1 else last_out + 1
+
+
+# --------------------------------------------------------------------------- Nesterov, look-ahead form
+def nesterov_trajectory(grad_fn: Callable, x0, lr: float, momentum: float, steps: int = 100):
+    r"""Nesterov's accelerated gradient in its look-ahead form; return the iterates and the look-ahead points.
+
+    With the displacement ("velocity") :math:`v_0 = 0` (chapter 06, after Sutskever et al. 2013)
+
+    .. math:: v_{t+1} = \mu v_t - \eta\,\nabla E(x_t + \mu v_t), \qquad x_{t+1} = x_t + v_{t+1}:
+
+    the gradient is taken at the look-ahead point :math:`y_t = x_t + \mu v_t`, where momentum alone
+    would carry the iterate. The look-ahead points obey ``torch.optim.SGD(nesterov=True)``'s update
+    (and :func:`gd_trajectory` with ``nesterov=True``): with :math:`b_t = -v_{t+1}/\eta`,
+    :math:`b_t = \mu b_{t-1} + \nabla E(y_t)` and :math:`y_{t+1} = y_t - \eta(\nabla E(y_t) + \mu b_t)`.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        ``grad_fn(x)`` returns the gradient at ``x`` (same shape as ``x``).
+    x0 : array_like, shape (d,)
+        Starting point (``y_0 = x_0``).
+    lr : float
+        Learning rate ``eta > 0``.
+    momentum : float
+        ``mu`` in ``[0, 1)``.
+    steps : int
+        Number of updates (>= 1).
+
+    Returns
+    -------
+    x, y : numpy.ndarray, each of shape (steps + 1, d)
+        The iterates :math:`x_t` and the look-ahead points :math:`y_t = x_t + \mu v_t`.
+    """
+    x = _start(x0)
+    lr = check_positive("lr", lr)
+    momentum = check_in_range("momentum", momentum, 0, 1)
+    steps = check_positive_int("steps", steps)
+    xs, ys = np.empty((steps + 1, x.size)), np.empty((steps + 1, x.size))
+    v = np.zeros_like(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps):
+            xs[t], ys[t] = x, x + momentum * v
+            v = momentum * v - lr * _grad(grad_fn, ys[t])
+            x = x + v
+        xs[steps], ys[steps] = x, x + momentum * v
+    return xs, ys

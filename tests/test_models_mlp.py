@@ -179,3 +179,86 @@ def test_invalid_batch_norm_type_and_input_shape():
         model(torch.zeros(5, 4))
     with pytest.raises(ValueError, match=r"\(batch, 3\)"):
         model.trace(torch.zeros(3))
+
+
+# --------------------------------------------------------------------------- ResidualMLP, LayerNormMLP
+from nnlib.models import LayerNormMLP, ResidualMLP  # noqa: E402
+
+
+def test_residual_mlp_same_parameters_as_mlp_and_skips():
+    torch.manual_seed(0)
+    plain = MLP([3, 4, 4, 4, 2], activation="tanh")
+    torch.manual_seed(0)
+    res = ResidualMLP([3, 4, 4, 4, 2], activation="tanh")
+    for pa, pb in zip(plain.parameters(), res.parameters()):
+        assert torch.equal(pa, pb)
+    x = torch.randn(5, 3)
+    W = [lin.weight for lin in res.linears]
+    b = [lin.bias for lin in res.linears]
+    a1 = torch.tanh(x @ W[0].T + b[0])                 # 3 -> 4: no skip (widths differ)
+    a2 = a1 + torch.tanh(a1 @ W[1].T + b[1])           # 4 -> 4: skip
+    a3 = a2 + torch.tanh(a2 @ W[2].T + b[2])
+    out = a3 @ W[3].T + b[3]
+    torch.testing.assert_close(res(x), out, rtol=1e-12, atol=1e-12)
+    tr = res.trace(x)
+    assert len(tr["z"]) == 4 and len(tr["a"]) == 3
+    torch.testing.assert_close(tr["a"][1], a2, rtol=1e-12, atol=1e-12)
+    assert not torch.allclose(plain(x), res(x))
+
+
+def test_residual_jacobian_is_identity_plus_layer_jacobian():
+    torch.manual_seed(1)
+    res = ResidualMLP([4, 4, 1], activation="tanh")
+    x = torch.randn(1, 4)
+    J = torch.autograd.functional.jacobian(lambda h: res.trace(h)["a"][0], x)[0, :, 0, :]
+    lin = res.linears[0]
+    D = torch.diag(1 - torch.tanh(lin(x)[0]) ** 2)
+    torch.testing.assert_close(J, torch.eye(4) + D @ lin.weight, rtol=1e-12, atol=1e-12)
+
+
+def test_residual_mlp_gradient_reaches_first_layer():
+    torch.manual_seed(0)
+    sizes = [8] + [8] * 20 + [2]
+    x = torch.randn(16, 8)
+    norms = {}
+    for cls in (MLP, ResidualMLP):
+        torch.manual_seed(0)
+        model = cls(sizes, activation="sigmoid")
+        model(x).pow(2).sum().backward()
+        g = layer_grad_norms(model)
+        norms[cls.__name__] = g[0] / g[-1]
+    assert norms["ResidualMLP"] > 1e3 * norms["MLP"]
+
+
+def test_layer_norm_mlp_structure_and_values():
+    torch.manual_seed(0)
+    bn = MLP([3, 5, 5, 2], batch_norm=True)
+    torch.manual_seed(0)
+    ln = LayerNormMLP([3, 5, 5, 2])
+    assert [type(m) for m in ln.net] == [nn.Linear, nn.LayerNorm, nn.ReLU, nn.Linear, nn.LayerNorm, nn.ReLU, nn.Linear]
+    for la, lb in zip(bn.linears, ln.linears):
+        assert torch.equal(la.weight, lb.weight) and torch.equal(la.bias, lb.bias)
+    assert "layer_norm=True" in repr(ln)
+    x = torch.randn(6, 3)
+    z = ln.linears[0](x)
+    zhat = (z - z.mean(1, keepdim=True)) / torch.sqrt(z.var(1, unbiased=False, keepdim=True) + 1e-5)
+    torch.testing.assert_close(ln.trace(x)["a"][0], torch.relu(zhat), rtol=1e-12, atol=1e-12)
+    # no batch dependence, same in training and evaluation mode, works for a batch of one
+    ln.train()
+    one = ln(x[:1])
+    torch.testing.assert_close(ln(x)[:1], one, rtol=1e-12, atol=1e-12)
+    ln.eval()
+    torch.testing.assert_close(ln(x[:1]), one, rtol=1e-12, atol=1e-12)
+
+
+def test_residual_and_layer_norm_invalid_arguments():
+    with pytest.raises(ValueError, match="at least 2"):
+        ResidualMLP([3])
+    with pytest.raises(ValueError, match=r"\(batch, 3\)"):
+        ResidualMLP([3, 3, 1])(torch.zeros(2, 4))
+    with pytest.raises(ValueError, match="'relu', 'tanh'"):
+        LayerNormMLP([3, 3, 1], activation="gelu")
+    with pytest.raises(TypeError, match="batch_norm"):
+        LayerNormMLP([3, 3, 1], batch_norm=True)
+    with pytest.raises(ValueError, match="init_std"):
+        ResidualMLP([3, 3, 1], init="normal")

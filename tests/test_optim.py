@@ -177,3 +177,191 @@ def test_quadratic_invalid_arguments():
         steps_to_tolerance(np.zeros((3, 2)), [0.0, 0.0], 0.0)
     with pytest.raises(ValueError, match="shape"):
         steps_to_tolerance(np.zeros((3, 2)), [0.0], 0.1)
+
+
+# --------------------------------------------------------------------------- Nesterov (look-ahead form)
+from nnlib.least_squares import condition_number, least_squares_hessian, least_squares_sgd  # noqa: E402
+from nnlib.optim import nesterov_trajectory  # noqa: E402
+from nnlib.schedules import cosine_lr, step_lr, warmup_cosine_lr  # noqa: E402
+
+
+@pytest.mark.parametrize("lr, momentum", [(0.05, 0.9), (0.1, 0.5), (0.02, 0.0)])
+def test_nesterov_lookahead_points_are_torch_iterates(lr, momentum):
+    x0 = np.array([1.0, -2.0])
+    _, grad = quadratic(A2)
+    xs, ys = nesterov_trajectory(grad, x0, lr, momentum, steps=40)
+    assert xs.shape == ys.shape == (41, 2)
+    np.testing.assert_allclose(ys[0], x0)
+    if momentum > 0:
+        ref = _torch_path(A2, x0, 40, lambda p: torch.optim.SGD(p, lr=lr, momentum=momentum, nesterov=True))
+        np.testing.assert_allclose(ys, ref, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ys, gd_trajectory(grad, x0, lr, momentum, steps=40, nesterov=True),
+                                   rtol=1e-10, atol=1e-12)
+    else:  # no momentum: plain gradient descent, x and y coincide
+        np.testing.assert_allclose(xs, gd_trajectory(grad, x0, lr, steps=40), rtol=1e-12)
+        np.testing.assert_allclose(xs, ys)
+
+
+def test_nesterov_definition_and_rate():
+    # v_{t+1} = mu v_t - lr grad(x_t + mu v_t), x_{t+1} = x_t + v_{t+1}, written out for two steps
+    lam, lr, mu = 2.0, 0.1, 0.8
+    _, grad = quadratic(np.array([[lam]]))
+    xs, ys = nesterov_trajectory(grad, [1.0], lr, mu, steps=2)
+    v1 = -lr * lam * 1.0
+    x1 = 1.0 + v1
+    v2 = mu * v1 - lr * lam * (x1 + mu * v1)
+    np.testing.assert_allclose(xs[:, 0], [1.0, x1, x1 + v2])
+    np.testing.assert_allclose(ys[1:, 0], [x1 + mu * v1, x1 + v2 + mu * v2])
+    # kappa = 100, lr = 1/lambda_max, mu = (sqrt k - 1)/(sqrt k + 1): flat direction has the double root 0.9
+    _, grad = quadratic(np.diag([1.0, 100.0]))
+    xs, _ = nesterov_trajectory(grad, [1.0, 1.0], 0.01, 9 / 11, steps=400)
+    rate = abs(xs[-1, 0] / xs[-101, 0]) ** (1 / 100)
+    assert abs(rate - 0.9 * (400 / 300) ** (1 / 100)) < 5e-4  # a double root: x_t ~ t 0.9^t
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"lr": 0.0}, "lr must be > 0"), ({"momentum": 1.0}, r"momentum must be in \[0, 1\)"),
+     ({"steps": 0}, "steps must be an integer >= 1")],
+)
+def test_nesterov_invalid_arguments(kwargs, match):
+    _, grad = quadratic(A2)
+    args = {"lr": 0.1, "momentum": 0.5, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        nesterov_trajectory(grad, [1.0, 1.0], **args)
+    with pytest.raises(ValueError, match="finite"):
+        nesterov_trajectory(grad, [np.inf, 1.0], 0.1, 0.5)
+
+
+# --------------------------------------------------------------------------- learning-rate schedules
+def _torch_lrs(make_sched, steps, lr=0.3):
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=lr)
+    sched = make_sched(opt)
+    lrs = []
+    for _ in range(steps + 1):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return np.array(lrs)
+
+
+def test_schedules_match_torch():
+    S = torch.optim.lr_scheduler
+    t = np.arange(101)
+    np.testing.assert_allclose(step_lr(t, 0.3, 30, 0.5), _torch_lrs(lambda o: S.StepLR(o, 30, 0.5), 100),
+                               rtol=1e-12)
+    np.testing.assert_allclose(cosine_lr(t, 0.3, 100, 0.01),
+                               _torch_lrs(lambda o: S.CosineAnnealingLR(o, 100, eta_min=0.01), 100),
+                               rtol=1e-10, atol=1e-14)
+    seq = lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.2, total_iters=10),  # noqa: E731
+                                       S.CosineAnnealingLR(o, 90, eta_min=0.0)], milestones=[10])
+    np.testing.assert_allclose(warmup_cosine_lr(t, 0.3, 10, 100, start_factor=0.2), _torch_lrs(seq, 100),
+                               rtol=1e-10, atol=1e-14)
+
+
+def test_schedules_values_and_shapes():
+    assert step_lr(0, 1.0, 5) == 1.0 and step_lr(5, 1.0, 5) == pytest.approx(0.1)
+    assert isinstance(cosine_lr(3, 1.0, 10), float)
+    assert cosine_lr(0, 1.0, 10) == 1.0 and cosine_lr(10, 1.0, 10, 0.1) == pytest.approx(0.1)
+    assert cosine_lr(5, 1.0, 10) == pytest.approx(0.5)
+    w = warmup_cosine_lr(np.arange(11), 1.0, 4, 10, start_factor=0.5)
+    np.testing.assert_allclose(w[:5], [0.5, 0.625, 0.75, 0.875, 1.0])
+    assert w.shape == (11,) and w[-1] == pytest.approx(0.0, abs=1e-15)
+    assert np.all(np.diff(w[4:]) < 0)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: step_lr(-1, 1.0, 5), "t must be integer step numbers >= 0"),
+        (lambda: step_lr(1.5, 1.0, 5), "t must be integer"),
+        (lambda: step_lr("3", 1.0, 5), "t must be a real number"),
+        (lambda: step_lr(1, 0.0, 5), "lr must be > 0"),
+        (lambda: step_lr(1, 1.0, 0), "step_size must be an integer >= 1"),
+        (lambda: step_lr(1, 1.0, 5, gamma=0.0), r"gamma must be in \(0, 1\]"),
+        (lambda: cosine_lr(11, 1.0, 10), "t must be <= total_steps = 10"),
+        (lambda: cosine_lr(1, 1.0, 10, min_lr=2.0), r"min_lr must be in \[0, 1.0\]"),
+        (lambda: cosine_lr(1, 1.0, 2.5), "total_steps must be an integer"),
+        (lambda: warmup_cosine_lr(1, 1.0, 10, 10), "warmup_steps must be < total_steps = 10"),
+        (lambda: warmup_cosine_lr(1, 1.0, 2, 10, start_factor=0.0), r"start_factor must be in \(0, 1\]"),
+        (lambda: warmup_cosine_lr(1, 1.0, True, 10), "warmup_steps must be an integer"),
+    ],
+)
+def test_schedules_invalid_arguments(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+
+
+# --------------------------------------------------------------------------- least squares
+def test_least_squares_hessian_and_condition_number():
+    X = np.array([[1.0, 2.0], [3.0, 0.0], [-1.0, 1.0]])
+    Xt = np.hstack([X, np.ones((3, 1))])
+    np.testing.assert_allclose(least_squares_hessian(X), Xt.T @ Xt / 3)
+    np.testing.assert_allclose(least_squares_hessian(X, intercept=False), X.T @ X / 3)
+    # one input with mean m and variance s^2: H = [[m^2 + s^2, m], [m, 1]]
+    x = np.array([[3.0], [5.0]])                   # m = 4, s = 1
+    np.testing.assert_allclose(least_squares_hessian(x), [[17.0, 4.0], [4.0, 1.0]])
+    lam = np.linalg.eigvalsh([[17.0, 4.0], [4.0, 1.0]])
+    assert condition_number(least_squares_hessian(x)) == pytest.approx(lam[1] / lam[0])
+    assert condition_number(np.diag([2.0, 8.0])) == 4.0
+    assert condition_number(np.diag([0.0, 1.0])) == np.inf
+    # standardised, uncorrelated inputs: kappa -> 1
+    assert condition_number(least_squares_hessian(np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]]))) == 1.0
+
+
+def test_least_squares_sgd_full_batch_is_gradient_descent():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(5, 2)), rng.normal(size=5)
+    # batch of size n drawn with replacement is random; compare with explicit per-step GD on the same batches
+    lrs = np.array([0.1, 0.05, 0.2])
+    losses = least_squares_sgd(X, y, lrs, batch_size=3, n_runs=2, rng=7)
+    gen = np.random.default_rng(7)
+    Xt = np.hstack([X, np.ones((5, 1))])
+    for r_losses in [losses]:
+        W = np.zeros((2, 3))
+        expected = [[0.5 * np.mean(y**2)] * 2]
+        for lr in lrs:
+            idx = gen.integers(0, 5, size=(2, 3))
+            for r in range(2):
+                Xb = Xt[idx[r]]
+                W[r] -= lr * Xb.T @ (Xb @ W[r] - y[idx[r]]) / 3
+            expected.append([0.5 * np.mean((Xt @ W[r] - y) ** 2) for r in range(2)])
+        np.testing.assert_allclose(r_losses, np.array(expected).T, rtol=1e-12)
+
+
+def test_least_squares_sgd_noise_floor_proportional_to_lr():
+    gen = np.random.default_rng(1)
+    X = gen.normal(size=(400, 3))
+    y = X @ [1.0, -1.0, 0.5] + 0.5 * gen.normal(size=400)
+    Xt = np.hstack([X, np.ones((400, 1))])
+    w = np.linalg.lstsq(Xt, y, rcond=None)[0]
+    e_min = 0.5 * np.mean((Xt @ w - y) ** 2)
+    floors = [np.mean(least_squares_sgd(X, y, np.full(1500, lr), 2, 8, rng=3)[:, 500:] - e_min) for lr in (0.01, 0.04)]
+    assert 3.0 < floors[1] / floors[0] < 5.0
+
+
+def test_least_squares_invalid_arguments():
+    X, y = np.ones((4, 2)), np.ones(4)
+    with pytest.raises(ValueError, match="2-D"):
+        least_squares_hessian(np.ones(3))
+    with pytest.raises(TypeError, match="intercept must be True or False"):
+        least_squares_hessian(X, intercept=1)
+    with pytest.raises(ValueError, match="X must be finite"):
+        least_squares_hessian([[np.nan, 1.0]])
+    with pytest.raises(ValueError, match="symmetric"):
+        condition_number([[1.0, 2.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="square"):
+        condition_number(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"y must have shape \(4,\)"):
+        least_squares_sgd(X, np.ones(3), [0.1])
+    with pytest.raises(ValueError, match="lrs must be a non-empty 1-D array"):
+        least_squares_sgd(X, y, [-0.1])
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
+        least_squares_sgd(X, y, [0.1], batch_size=0)
+    with pytest.raises(ValueError, match="n_runs must be an integer >= 1"):
+        least_squares_sgd(X, y, [0.1], n_runs=1.5)
+    with pytest.raises(ValueError, match="above the limit"):
+        least_squares_sgd(X, y, np.full(10, 0.1), n_runs=2_000_000)
+    with pytest.raises(TypeError, match="y must be a real number"):
+        least_squares_sgd(X, "y", [0.1])

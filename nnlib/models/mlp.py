@@ -7,6 +7,8 @@ exploding gradients, initialisation, batch normalisation). The network is a plai
     Linear                                                 (output layer, no activation)
 
 so ``MLP([64, 128, 10])`` maps 64 inputs through 128 hidden units to 10 outputs (logits).
+``ResidualMLP`` adds identity skip connections around the hidden layers of equal width and
+``LayerNormMLP`` normalises each example over its units instead of each unit over the batch.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from torch import nn
 from .._checks import check_choice, check_positive, check_positive_int, check_probability, check_sizes
 from ._inputs import as_model_input
 
-__all__ = ["MLP", "layer_grad_norms", "n_parameters", "ACTIVATIONS", "INITS"]
+__all__ = ["MLP", "ResidualMLP", "LayerNormMLP", "layer_grad_norms", "n_parameters", "ACTIVATIONS", "INITS"]
 
 #: Allowed values of ``MLP(activation=...)``.
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
@@ -227,3 +229,76 @@ def n_parameters(model: nn.Module) -> int:
     if not isinstance(model, nn.Module):
         raise TypeError(f"n_parameters expects a torch.nn.Module, got {type(model).__name__}")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+class ResidualMLP(MLP):
+    """An :class:`MLP` with an identity skip connection around every hidden layer that keeps its width.
+
+    A hidden layer whose input and output widths are equal computes (chapter 06, after He et al. 2016)
+
+    .. math:: a^{(l)} = a^{(l-1)} + \\varphi\\big(W^{(l)} a^{(l-1)} + b^{(l)}\\big),
+
+    so its Jacobian is :math:`I + \\mathrm{diag}(\\varphi'(z^{(l)}))\\, W^{(l)}`; the other layers are
+    those of :class:`MLP`. The parameters, their order and their initialisation are exactly those of
+    ``MLP`` with the same arguments, so the same seed gives the same weights with and without the
+    skips. Arguments and attributes as in :class:`MLP`.
+
+    Examples
+    --------
+    >>> model = ResidualMLP([64] + [32] * 20 + [10])
+    >>> model(torch.zeros(5, 64)).shape
+    torch.Size([5, 10])
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the outputs (logits), shape ``(batch, sizes[-1])``."""
+        x = as_model_input(self, "x", x)
+        return self.trace(x)["out"]
+
+    def trace(self, x: torch.Tensor) -> dict[str, list[torch.Tensor]]:
+        """As :meth:`MLP.trace`; ``a[l]`` includes the skip connection."""
+        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"MLP input must have shape (batch, {self.sizes[0]}), got {tuple(x.shape)}"
+            )
+        zs, activations = [], []
+        h = block_input = x
+        for i, module in enumerate(self.net):
+            h = module(h)
+            if isinstance(module, nn.Linear):
+                zs.append(h)
+            if i in self._hidden_ends:
+                if h.shape == block_input.shape:
+                    h = h + block_input                      # the skip connection
+                activations.append(h)
+                block_input = h
+        return {"z": zs, "a": activations, "out": h}
+
+
+class LayerNormMLP(MLP):
+    """An :class:`MLP` with layer normalisation between each hidden ``Linear`` and its activation.
+
+    For one example with pre-activations :math:`z_1, \\dots, z_n` of a hidden layer (chapter 06,
+    after Ba et al. 2016)
+
+    .. math:: \\mu = \\frac1n\\sum_j z_j, \\quad \\sigma^2 = \\frac1n\\sum_j (z_j - \\mu)^2, \\quad
+              y_j = \\gamma_j \\frac{z_j - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}} + \\beta_j :
+
+    the statistics are taken over the units of one example, not over the batch, so the layer is
+    the same in training and evaluation mode and works with a batch of one. The parameters and
+    initial weights are those of ``MLP(..., batch_norm=True)`` with the same seed (``LayerNorm``
+    instead of ``BatchNorm1d``, both with :math:`\\gamma = 1, \\beta = 0`). Arguments as in
+    :class:`MLP`, without ``batch_norm``.
+    """
+
+    def __init__(self, sizes, activation: str = "relu", dropout: float = 0.0, init: str = "default",
+                 init_std: float | None = None):
+        super().__init__(sizes, activation=activation, dropout=dropout, batch_norm=True, init=init,
+                         init_std=init_std)
+        for i, module in enumerate(self.net):
+            if isinstance(module, nn.BatchNorm1d):
+                self.net[i] = nn.LayerNorm(module.num_features)
+        self.batch_norm = False
+
+    def extra_repr(self) -> str:
+        return super().extra_repr().replace("batch_norm=False", "layer_norm=True")
