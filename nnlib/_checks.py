@@ -218,3 +218,25 @@ def check_shape(name: str, array, expected: tuple) -> None:
     if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected, shape)):
         want = "(" + ", ".join("any" if e is None else str(e) for e in expected) + ")"
         raise ValueError(f"{name} must have shape {want}, got shape {shape}")
+
+
+def check_new_shape(name: str, shape, old_shape: tuple, what: str = "x") -> tuple:
+    """The target of a reshape as a tuple of ints, checked against ``old_shape``.
+
+    ``shape`` is what ``reshape(*shape)`` received: integers (``reshape(2, 3)``) or one
+    tuple/list (``reshape((2, 3))``); each entry an integer >= 0, or one -1 for "the rest"
+    (numpy's rule). Raises ``TypeError``/``ValueError`` naming ``name`` and ``what``.
+    """
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"{name} entries must be integers >= 0 (or one -1), got {type(n).__name__} in {shape!r}")
+        if n < -1:
+            raise ValueError(f"{name} entries must be integers >= 0 (or one -1), got {shape!r}")
+    shape = tuple(int(n) for n in shape)
+    size = int(np.prod(old_shape))
+    known = int(np.prod([n for n in shape if n != -1]))
+    if shape.count(-1) > 1 or (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
+        raise ValueError(f"cannot reshape {what} of shape {tuple(old_shape)} ({size} entries) into {name} {shape}")
+    return shape

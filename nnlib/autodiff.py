@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_axis, check_flag
+from ._checks import as_float_array, check_axis, check_flag, check_new_shape
 
 # ``sum`` and ``mean`` are left out of __all__ so that ``from nnlib.autodiff import *`` does
 # not shadow Python's built-in ``sum``; use them as ``ad.sum(x)`` or ``x.sum()``.
@@ -349,14 +349,7 @@ class Var:
     def reshape(self, *shape):
         """Same entries, new shape (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
         a = self.val
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        if any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < -1 for n in shape):
-            raise ValueError(f"reshape: shape must be integers >= 0 (or one -1), got {shape!r}")
-        try:
-            out = a.reshape(shape)
-        except ValueError:
-            raise ValueError(f"reshape: cannot reshape shape {a.shape} into shape {shape}") from None
+        out = a.reshape(check_new_shape("shape", shape, a.shape))
         return Var(out, (self,), lambda g: (np.reshape(g, a.shape),), "reshape")
 
     @property

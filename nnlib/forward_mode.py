@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_budget
+from ._checks import as_float_array, check_axis, check_budget, check_new_shape
 
 __all__ = ["Dual", "jvp", "jacobian_fwd", "exp", "log", "sin", "cos", "tanh", "sigmoid"]
 
@@ -73,14 +73,14 @@ class Dual:
     __array_ufunc__ = None  # numpy defers to Dual: `array @ dual` calls Dual.__rmatmul__
 
     def __init__(self, val, tan=None):
-        val = np.array(as_float_array("Dual value", val))
+        val = np.array(as_float_array("val", val))
         if tan is None:
             tan = np.zeros_like(val)
         else:
-            tan = np.array(as_float_array("Dual tangent", tan))
+            tan = np.array(as_float_array("tan", tan))
             if tan.shape != val.shape:
-                raise ValueError(f"Dual: tangent has shape {tan.shape} but the value has shape {val.shape}; "
-                                 "they must be equal")
+                raise ValueError(f"Dual: the tangent tan has shape {tan.shape} but the value val has shape "
+                                 f"{val.shape}; they must be equal")
         self.val, self.tan = val, tan
 
     shape = property(lambda self: self.val.shape)
@@ -168,6 +168,7 @@ class Dual:
     # ----- reductions and shape ---------------------------------------------------------
     def sum(self, axis=None):
         """Sum over ``axis`` (all axes by default); the tangent is summed the same way (linear)."""
+        axis = check_axis("axis", axis, self.ndim)
         return _new(np.asarray(self.val.sum(axis=axis)), np.asarray(self.tan.sum(axis=axis)))
 
     def __getitem__(self, idx):
@@ -176,12 +177,8 @@ class Dual:
 
     def reshape(self, *shape):
         """Same entries, new shape, for value and tangent alike (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        try:
-            return _new(self.val.reshape(shape), self.tan.reshape(shape))
-        except ValueError:
-            raise ValueError(f"reshape: cannot reshape shape {self.val.shape} into shape {shape}") from None
+        shape = check_new_shape("shape", shape, self.val.shape)
+        return _new(self.val.reshape(shape), self.tan.reshape(shape))
 
     @property
     def T(self):
@@ -228,8 +225,9 @@ def _matmul(a, b):
         raise ValueError(f"matmul: cannot multiply shapes {np.shape(a)} and {np.shape(b)}") from None
 
 
-def _dual(x):
-    return x if isinstance(x, Dual) else Dual(x)
+def _dual(x, name: str = "x"):
+    """``x`` itself if it is a Dual, else a constant Dual of it (strict conversion; errors name ``name``)."""
+    return x if isinstance(x, Dual) else Dual(as_float_array(name, x))
 
 
 def _elementwise(name):

@@ -15,7 +15,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from ._checks import check_flag, check_positive, check_positive_int
+from ._checks import check_callable, check_flag, check_positive, check_positive_int
+from .models._inputs import check_metrics, check_module, check_tensor
 
 __all__ = ["History", "fit", "evaluate", "accuracy", "train_digits_autoencoder"]
 
@@ -26,6 +27,9 @@ def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
     ``outputs`` are logits: shape (n, classes) is scored by the arg-max, shape (n,) or
     (n, 1) by the sign (a single logit of a binary classifier, positive meaning class 1).
     """
+    check_tensor("outputs", outputs)
+    if not isinstance(targets, torch.Tensor):
+        raise TypeError(f"accuracy: targets must be a tensor of class labels, got {type(targets).__name__}")
     if targets.is_floating_point():
         if not bool((targets == targets.round()).all()):
             raise ValueError("accuracy: targets must be class labels (whole numbers), got non-integer values")
@@ -104,6 +108,10 @@ def evaluate(model: torch.nn.Module, data, loss_fn, metrics: dict | None = None,
     Returns a dict with ``"loss"`` and one entry per metric. The model's training
     mode is restored afterwards.
     """
+    check_module("model", model)
+    check_callable("loss_fn", loss_fn, "a function loss_fn(outputs, targets)")
+    metrics = check_metrics("metrics", metrics)
+    batch_size = check_positive_int("batch_size", batch_size)
     dataset = _as_dataset(data, "data")
     was_training = model.training
     model.eval()
@@ -115,7 +123,7 @@ def evaluate(model: torch.nn.Module, data, loss_fn, metrics: dict | None = None,
     model.train(was_training)
     out, tgt = _concat(outputs), torch.cat(targets)
     result = {"loss": loss_fn(out, tgt).item()}
-    for name, fn in (metrics or {}).items():
+    for name, fn in metrics.items():
         result[name] = fn(out, tgt)
     return result
 
@@ -142,6 +150,11 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
     restore_best : with validation data, load the weights of the best epoch at the end
     progress : show a tqdm progress bar over epochs
     """
+    check_module("model", model)
+    check_callable("loss_fn", loss_fn, "a function loss_fn(outputs, targets)")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    metrics = check_metrics("metrics", metrics)
     restore_best = check_flag("restore_best", restore_best)
     progress = check_flag("progress", progress)
     shuffle = check_flag("shuffle", shuffle)
@@ -158,7 +171,6 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
                          "another model?); build it with optimizer(model.parameters(), ...)")
     train_set = _as_dataset(train_data, "train_data")
     val_set = None if val_data is None else _as_dataset(val_data, "val_data")
-    metrics = metrics or {}
     loader = DataLoader(train_set, batch_size=batch_size, shuffle=shuffle)
     history = History(metrics={f"{split}_{name}": [] for split in ("train", "val") for name in metrics
                                if split == "train" or val_set is not None})

@@ -22,9 +22,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._random import torch_seed
+from ._random import _shifted, torch_seed
 from . import seed as _seed
-from ._checks import check_flag, as_float_array, check_budget, check_in_range, check_non_negative, check_positive, check_positive_int
+from ._checks import check_callable, check_flag, as_float_array, check_budget, check_in_range, check_non_negative, check_positive, check_positive_int
+from .models._inputs import as_model_input, check_module, check_modules
 from .models.dropout import MCDropout
 
 __all__ = [
@@ -73,16 +74,6 @@ def _stack(outs) -> np.ndarray:
     return s[..., 0] if s.ndim >= 3 and s.shape[-1] == 1 else s
 
 
-def _as_input(model: nn.Module, x) -> torch.Tensor:
-    param = next(model.parameters(), None)
-    dtype = param.dtype if param is not None else torch.get_default_dtype()
-    if isinstance(x, torch.Tensor):
-        if x.is_complex():
-            raise TypeError(f"x must be a real tensor, got dtype {x.dtype}")
-        return x.to(dtype)
-    return torch.as_tensor(as_float_array("x", x), dtype=dtype)
-
-
 # --------------------------------------------------------------------------- MC dropout
 @dataclass(frozen=True)
 class Predictive:
@@ -110,6 +101,7 @@ def mc_dropout_mode(model: nn.Module, *, shared_mask: bool = False):
     restored on exit. Raises ``ValueError`` if the model has no dropout layer, because
     "MC dropout" without dropout would return ``T`` identical passes and zero variance.
     """
+    check_module("model", model)
     shared_mask = check_flag("shared_mask", shared_mask)
     drops = [m for m in model.modules() if isinstance(m, nn.modules.dropout._DropoutNd)]
     if not drops:
@@ -165,7 +157,10 @@ def mc_samples(model: nn.Module, x, T: int = 100, *, rng: int | None = None,
     """
     shared_mask = check_flag("shared_mask", shared_mask)
     T = check_positive_int("T (number of MC samples)", T)
-    xt = _as_input(model, x)
+    check_module("model", model)
+    if transform is not None:
+        check_callable("transform", transform, "a function applied to each pass's output")
+    xt = as_model_input(model, "x", x)
     check_budget("T (number of MC samples)", T * max(len(xt), 1), "MAX_STEPS", "forward passes x inputs")
     forked = torch.random.fork_rng(devices=[]) if rng is not None else contextlib.nullcontext()
     with forked, torch.no_grad(), mc_dropout_mode(model, shared_mask=shared_mask):
@@ -285,8 +280,17 @@ def deep_ensemble(make_model: Callable[[], nn.Module], train: Callable[[nn.Modul
     ``model = make_model()`` and ``train(model)`` (e.g. a call to ``nnlib.train.fit``).
     Returns the trained models in eval mode.
     """
+    check_callable("make_model", make_model, "a function make_model() -> torch.nn.Module")
+    check_callable("train", train, "a function train(model)")
     n_members = check_positive_int("n_members", n_members)
-    seeds = list(range(n_members)) if seeds is None else [int(s) for s in seeds]
+    if seeds is None:
+        seeds = list(range(n_members))
+    elif isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__len__"):
+        raise TypeError(f"seeds must be a list of integer seeds, got {type(seeds).__name__}")
+    else:
+        for k, s in enumerate(seeds):
+            _shifted(f"seeds[{k}]", s)  # raises for a seed that is not an integer in range
+        seeds = [int(s) for s in seeds]
     if len(seeds) != n_members:
         raise ValueError(f"need one seed per member: n_members={n_members}, got {len(seeds)} seeds")
     models = []
@@ -300,14 +304,15 @@ def deep_ensemble(make_model: Callable[[], nn.Module], train: Callable[[nn.Modul
 
 def ensemble_samples(models: Sequence[nn.Module], x, *, transform: Callable | None = None) -> np.ndarray:
     """Predictions of every member (eval mode, no grad): shape ``(K, *output_shape)``."""
-    if len(models) < 1:
-        raise ValueError("an ensemble needs at least 1 model, got 0")
+    models = check_modules("models", models)
+    if transform is not None:
+        check_callable("transform", transform, "a function applied to each member's output")
     outs = []
     with torch.no_grad():
         for m in models:
             was = m.training
             m.eval()
-            out = m(_as_input(m, x))
+            out = m(as_model_input(m, "x", x))
             outs.append(transform(out) if transform is not None else out)
             m.train(was)
     return _stack(outs)

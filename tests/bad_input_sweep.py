@@ -279,9 +279,10 @@ EITHER = {"real": {"huge"}, "pos": {"huge"}, "nonneg": {"huge"}, "int": {"huge"}
 class P:
     """A parameter's kind with per-parameter overrides of which substitutions are valid."""
 
-    def __init__(self, kind, ok=(), bad=(), either=(), skip=(), only=None):
+    def __init__(self, kind, ok=(), bad=(), either=(), skip=(), only=None, name=None):
         self.kind, self.ok, self.bad, self.either = kind, set(ok), set(bad), set(either)
         self.skip, self.only = set(skip), only
+        self.name = name  # what an error message calls it, if not the key (entries of ``*shape`` are "shape")
 
     def variants(self):
         """[(label, valid)] with valid True, False or "either" (raising clearly and accepting are both fine)."""
@@ -690,13 +691,13 @@ for _name in ("sum", "mean"):
     _mk()
 
 
-@spec("nnlib.autodiff.reshape", x="arr", shape0=P("int", ok={"neg"}), shape1=P("int", ok={"neg"}))
+@spec("nnlib.autodiff.reshape", x="arr", shape0=P("int", ok={"neg"}, name="shape"), shape1=P("int", ok={"neg"}, name="shape"))
 def _():
     from nnlib import autodiff as ad
     return ad.reshape, dict(x=_V([[1.0, 2.0], [0.0, 1.0]]), shape0=4, shape1=1), ("x", "shape0", "shape1")
 
 
-@spec("nnlib.autodiff.Var.reshape", shape0=P("int", ok={"neg"}), shape1=P("int", ok={"neg"}))
+@spec("nnlib.autodiff.Var.reshape", shape0=P("int", ok={"neg"}, name="shape"), shape1=P("int", ok={"neg"}, name="shape"))
 def _():
     return _V([[1.0, 2.0], [0.0, 1.0]]).reshape, dict(shape0=1, shape1=4), ("shape0", "shape1")
 
@@ -2106,7 +2107,7 @@ def _():
     return forward_mode.Dual(np.ones((2, 3))).sum, dict(axis=0)
 
 
-@spec("nnlib.forward_mode.Dual.reshape", shape0="int", shape1="int")
+@spec("nnlib.forward_mode.Dual.reshape", shape0=P("int", name="shape"), shape1=P("int", name="shape"))
 def _():
     from nnlib import forward_mode
     return forward_mode.Dual(np.ones((2, 3))).reshape, dict(shape0=3, shape1=2), ("shape0", "shape1")
@@ -2436,7 +2437,7 @@ def run_one(name, param, label, valid):
         msg = (str(e).strip().splitlines() or [""])[0][:240]
         if param is None:
             return dict(outcome="baseline-failed", exc=type(e).__name__, msg=msg, tb=traceback.format_exc()[-1500:])
-        named = _names_param(str(e), param)
+        named = _names_param(str(e), params[param].name or param)
         if isinstance(e, (ValueError, TypeError)) and named:
             outcome = "clear"
         else:

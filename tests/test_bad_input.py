@@ -268,10 +268,71 @@ def test_vae_terms_and_calibration_refuse_complex_and_wrong_types():
     (lambda: functional.softmax(np.ones((2, 3)), axis=2), r"axis must be an integer in \[-2, 1\]"),
     (lambda: functional.log_softmax(np.ones(3), axis=None), "axis must be an integer"),
     (lambda: Var(np.ones((2, 3))).sum(axis=1.5), "axis must be an integer, a tuple of integers or None"),
-    (lambda: Var(np.ones((2, 3))).reshape(3, "2"), "reshape: shape must be integers"),
+    (lambda: Var(np.ones((2, 3))).reshape(3, "2"), "shape entries must be integers"),
     (lambda: approximation.sup_error(np.sin, np.cos, interval=(1.0,)), "interval must be a pair"),
     (lambda: approximation.sup_error("sin", np.cos), "f must be a function of an array"),
 ])
 def test_axes_shapes_intervals_and_functions_are_checked(call, words):
     with pytest.raises((TypeError, ValueError), match=words):
         call()
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: Var(np.ones((2, 3))).reshape(4, 2), r"cannot reshape x of shape \(2, 3\) \(6 entries\) into shape \(4, 2\)"),
+    (lambda: Var(np.ones((2, 3))).reshape(-1, -1), r"into shape \(-1, -1\)"),
+    (lambda: Var(np.ones((2, 3))).reshape(None, 2), "shape entries must be integers"),
+])
+def test_reshape_names_the_shape(call, words):
+    with pytest.raises((TypeError, ValueError), match=words):
+        call()
+    assert Var(np.ones((2, 3))).reshape(-1, 2).val.shape == (3, 2)  # numpy's -1 rule still works
+
+
+def _torch_calls():
+    """Bad arguments of the torch-backed API: each must raise naming its parameter."""
+    from nnlib.models import GRUCell, LSTMCell, MultiHeadSelfAttention
+    from nnlib.uncertainty import deep_ensemble, ensemble_samples, mc_dropout_mode, mc_samples
+    from nnlib.train import evaluate
+    from nnlib.models import DropoutMLP
+    net, x = MLP([2, 3, 1]), torch.zeros(4, 2)
+    data = (x, torch.zeros(4, 1))
+    mse = torch.nn.functional.mse_loss
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    drop = DropoutMLP(2, 1, (3,), dropout=0.5)
+    return [
+        (lambda: fit(None, data, mse, opt, 1), TypeError, "model must be a torch.nn.Module"),
+        (lambda: fit(net, data, "mse", opt, 1), TypeError, "loss_fn must be a function"),
+        (lambda: fit(net, data, mse, "sgd", 1), TypeError, "optimizer must be a torch.optim.Optimizer"),
+        (lambda: fit(net, data, mse, opt, 1, metrics=[accuracy]), TypeError, "metrics must be a dict"),
+        (lambda: evaluate(net, data, mse, metrics={"acc": 1.0}), TypeError, r"metrics\['acc'\] must be a function"),
+        (lambda: accuracy(None, torch.zeros(3)), TypeError, "outputs must be a torch tensor"),
+        (lambda: accuracy(torch.zeros(3), [0, 1, 0]), TypeError, "targets must be a tensor"),
+        (lambda: mc_samples("net", x, 2), TypeError, "model must be a torch.nn.Module"),
+        (lambda: mc_samples(drop, x, 2, transform=3.0), TypeError, "transform must be a function"),
+        (lambda: mc_dropout_mode(None).__enter__(), TypeError, "model must be a torch.nn.Module"),
+        (lambda: ensemble_samples([], x), ValueError, "models must hold at least one model"),
+        (lambda: ensemble_samples([net, "b"], x), TypeError, r"models\[1\] must be a torch.nn.Module"),
+        (lambda: deep_ensemble(None, lambda m: None, 2), TypeError, "make_model must be a function"),
+        (lambda: deep_ensemble(lambda: net, lambda m: None, 2, seeds=[0, "a"]), TypeError, r"seeds\[1\] must be an integer"),
+        (lambda: ElmanRNN(2, 4, 1).step(None, torch.zeros(1, 4)), TypeError, "x_t must be a real number"),
+        (lambda: ElmanRNN(2, 4, 1).step(torch.zeros(1, 3), torch.zeros(1, 4)), ValueError, r"input x_t must have shape \(batch, 2\)"),
+        (lambda: ElmanRNN(2, 4, 1).step(torch.zeros(1, 2), "h"), TypeError, "h must be a real number"),
+        (lambda: ElmanRNN.from_params(None, np.eye(2), np.ones((1, 2)), np.zeros(2), np.zeros(1)), TypeError, "U must be"),
+        (lambda: ElmanRNN.from_params(np.ones(2), np.eye(2), np.ones((1, 2)), np.zeros(2), np.zeros(1)), ValueError, "U must be a non-empty matrix"),
+        (lambda: LSTMCell(2, 3).update(torch.zeros(1, 5), torch.zeros(1, 3)), ValueError, r"z must have shape \(batch, 12\)"),
+        (lambda: LSTMCell(2, 3).update(torch.zeros(1, 12), None), TypeError, "c must be a real number"),
+        (lambda: GRUCell(2, 3).update(torch.zeros(1, 9), torch.zeros(2, 3)), ValueError, r"h must have shape \(1, 3\)"),
+        (lambda: MultiHeadSelfAttention(4, 2)("x"), TypeError, "x must be a real number"),
+        (lambda: MultiHeadSelfAttention.from_torch(None), TypeError, "mha must be a torch.nn.MultiheadAttention"),
+    ]
+
+
+@pytest.mark.skipif(torch is None, reason="needs torch")
+def test_torch_side_names_the_bad_argument():
+    for call, error, words in _torch_calls():
+        with pytest.raises(error, match=words):
+            call()
+    # what is valid stays valid: numpy input is converted, as for every model
+    from nnlib.models import MultiHeadSelfAttention
+    y, w = MultiHeadSelfAttention(4, 2)(np.zeros((1, 3, 4)))
+    assert tuple(y.shape) == (1, 3, 4)

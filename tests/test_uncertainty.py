@@ -158,7 +158,7 @@ def test_deep_ensemble_seeds_and_spread():
     np.testing.assert_allclose(p.var, sa.var(0) + 0.1)
     with pytest.raises(ValueError, match="one seed per member"):
         deep_ensemble(make, train, 2, seeds=[0])
-    with pytest.raises(ValueError, match="at least 1 model"):
+    with pytest.raises(ValueError, match="models must hold at least one model"):
         ensemble_samples([], x)
 
 

@@ -37,3 +37,42 @@ def as_model_input(model: nn.Module, name: str, x) -> torch.Tensor:
             raise TypeError(f"{name} must be a real tensor, got dtype {x.dtype}")
         return x if x.dtype == dtype else x.to(dtype)
     return torch.as_tensor(as_float_array(name, x), dtype=dtype)
+
+
+def check_module(name: str, value) -> nn.Module:
+    """Return ``value`` if it is a ``torch.nn.Module``, else raise ``TypeError`` naming ``name``."""
+    if not isinstance(value, nn.Module):
+        raise TypeError(f"{name} must be a torch.nn.Module, got {type(value).__name__}")
+    return value
+
+
+def check_modules(name: str, values) -> list:
+    """Return ``values``, a non-empty sequence of ``torch.nn.Module``, as a list (``TypeError``/``ValueError`` naming ``name``)."""
+    if isinstance(values, (nn.Module, str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{name} must be a list of torch.nn.Module, got {type(values).__name__}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must hold at least one model, got an empty {type(values).__name__}")
+    return [check_module(f"{name}[{i}]", m) for i, m in enumerate(values)]
+
+
+def check_tensor(name: str, value, *, ndim: int | None = None) -> torch.Tensor:
+    """Return ``value`` if it is a real floating tensor (of ``ndim`` dimensions if given), else raise naming ``name``."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch tensor, got {type(value).__name__}")
+    if not value.is_floating_point():
+        raise TypeError(f"{name} must be a real floating tensor, got dtype {value.dtype}")
+    if ndim is not None and value.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {tuple(value.shape)}")
+    return value
+
+
+def check_metrics(name: str, metrics) -> dict:
+    """Return ``metrics``, None or a dict name -> callable, as a dict (``TypeError`` naming ``name``)."""
+    if metrics is None:
+        return {}
+    if not isinstance(metrics, dict):
+        raise TypeError(f"{name} must be a dict name -> fn(outputs, targets), got {type(metrics).__name__}")
+    for key, fn in metrics.items():
+        if not callable(fn):
+            raise TypeError(f"{name}[{key!r}] must be a function fn(outputs, targets), got {type(fn).__name__}")
+    return metrics

@@ -41,6 +41,7 @@ import torch
 from torch import nn
 
 from .._checks import check_flag, check_choice, check_positive_int, check_real
+from .._checks import as_float_array
 from ._inputs import as_model_input
 
 __all__ = ["ElmanRNN", "LSTMCell", "LSTM", "GRUCell", "GRU", "SequenceModel", "LSTM_GATES", "TORCH_LSTM_GATES",
@@ -63,17 +64,28 @@ def _check_input(name: str, x: torch.Tensor, input_size: int) -> None:
         raise ValueError(f"{name}: input x needs at least one time step, got shape {tuple(x.shape)}")
 
 
-def _check_step_input(name: str, x: torch.Tensor, input_size: int) -> None:
+def _check_step_input(name: str, x: torch.Tensor, input_size: int, param: str = "x") -> None:
     if x.ndim != 2 or x.shape[1] != input_size:
-        raise ValueError(f"{name}: input x must have shape (batch, {input_size}), got {tuple(x.shape)}")
+        raise ValueError(f"{name}: input {param} must have shape (batch, {input_size}), got {tuple(x.shape)}")
 
 
 def _state(model: nn.Module, owner: str, name: str, s, batch: int, hidden_size: int) -> torch.Tensor:
     """A state argument ``name`` as a tensor of the model's dtype and shape (batch, hidden_size)."""
     s = as_model_input(model, name, s)
     if tuple(s.shape) != (batch, hidden_size):
-        raise ValueError(f"{owner}: {name} must have shape ({batch}, {hidden_size}) (batch, hidden), got {tuple(s.shape)}")
+        raise ValueError(f"{owner}: {name} must have shape ({batch}, {hidden_size}) (batch of the input x, hidden_size), "
+                         f"got {tuple(s.shape)}")
     return s
+
+
+def _step_operands(model: nn.Module, owner: str, z_name: str, z, blocks: int, s_name: str, s):
+    """An update step's operands: pre-activations ``z`` (batch, blocks * hidden_size) and a state (batch, hidden_size)."""
+    z = as_model_input(model, z_name, z)
+    width = blocks * model.hidden_size
+    if z.ndim != 2 or z.shape[1] != width:
+        raise ValueError(f"{owner}: {z_name} must have shape (batch, {width}) ({blocks} blocks of hidden_size), "
+                         f"got {tuple(z.shape)}")
+    return z, _state(model, owner, s_name, s, z.shape[0], model.hidden_size)
 
 
 def _state_pair(model: nn.Module, owner: str, names: tuple, state, batch: int, hidden_size: int):
@@ -131,7 +143,10 @@ class ElmanRNN(nn.Module):
     @classmethod
     def from_params(cls, U, W, V, b, c, nonlinearity: str = "tanh", dtype=torch.float64) -> "ElmanRNN":
         """Build a network with the given weights (numpy arrays or tensors), e.g. those of :mod:`nnlib.bptt`."""
-        U, W, V, b, c = (torch.as_tensor(p, dtype=dtype) for p in (U, W, V, b, c))
+        U, W, V, b, c = (torch.as_tensor(as_float_array(name, p), dtype=dtype) for name, p in zip("UWVbc", (U, W, V, b, c)))
+        for name, p in (("U", U), ("V", V)):
+            if p.ndim != 2 or 0 in p.shape:
+                raise ValueError(f"from_params: {name} must be a non-empty matrix, got shape {tuple(p.shape)}")
         hidden_size, input_size = U.shape
         expected = {"W": (hidden_size, hidden_size), "V": (V.shape[0], hidden_size), "b": (hidden_size,), "c": (V.shape[0],)}
         for name, p in zip("WVbc", (W, V, b, c)):
@@ -146,6 +161,9 @@ class ElmanRNN(nn.Module):
 
     def step(self, x_t: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         """One time step: :math:`\\mathbf h_t = \\phi(U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b)` (batched rows)."""
+        x_t = as_model_input(self, "x_t", x_t)
+        _check_step_input("ElmanRNN.step", x_t, self.input_size, "x_t")
+        h = _state(self, "ElmanRNN.step", "h", h, x_t.shape[0], self.hidden_size)
         return _NONLINEARITIES[self.nonlinearity](x_t @ self.U.T + h @ self.W.T + self.b)
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None):
@@ -251,6 +269,7 @@ class LSTMCell(nn.Module):
     def update(self, z: torch.Tensor, c: torch.Tensor, return_gates: bool = False):
         """Gates and new state from the stacked pre-activations ``z`` (batch, 4 hidden_size) and :math:`\\mathbf c_{t-1}`."""
         return_gates = check_flag("return_gates", return_gates)
+        z, c = _step_operands(self, "LSTMCell.update", "z", z, 4, "c", c)
         H = self.hidden_size
         f, i, o = torch.sigmoid(z[:, :3 * H]).split(H, dim=1)  # the three gates: one call
         g = torch.tanh(z[:, 3 * H:])  # the candidate
@@ -393,6 +412,7 @@ class GRUCell(nn.Module):
     def update(self, zx: torch.Tensor, h: torch.Tensor, return_gates: bool = False):
         """New state from the input part ``zx`` = :math:`W\\mathbf x_t + \\mathbf b` (batch, 3 hidden_size) and :math:`\\mathbf h_{t-1}`."""
         return_gates = check_flag("return_gates", return_gates)
+        zx, h = _step_operands(self, "GRUCell.update", "zx", zx, 3, "h", h)
         H = self.hidden_size
         zh = h @ self.weight_h.T  # recurrent part of all three blocks: R_r h, R_z h, R_n h
         r, z = torch.sigmoid(zx[:, :2 * H] + zh[:, :2 * H]).split(H, dim=1)  # the two gates: one call

@@ -61,7 +61,7 @@ class MultiHeadSelfAttention(nn.Module):
     def from_torch(cls, mha: nn.MultiheadAttention) -> "MultiHeadSelfAttention":
         """A copy of a ``torch.nn.MultiheadAttention`` (with biases, equal q/k/v widths)."""
         if not isinstance(mha, nn.MultiheadAttention):
-            raise TypeError(f"from_torch expects a torch.nn.MultiheadAttention, got {type(mha).__name__}")
+            raise TypeError(f"from_torch: mha must be a torch.nn.MultiheadAttention, got {type(mha).__name__}")
         if mha.in_proj_weight is None or mha.in_proj_bias is None:
             raise ValueError("from_torch needs a MultiheadAttention with bias=True and equal kdim/vdim")
         model = cls(mha.embed_dim, mha.num_heads).to(mha.in_proj_weight.dtype)
@@ -78,8 +78,9 @@ class MultiHeadSelfAttention(nn.Module):
         Returns ``(y, weights)``: y (batch, T, d_model), weights (batch, num_heads, T, T).
         """
         causal = check_flag("causal", causal)
+        x = as_model_input(self, "x", x)
         if x.ndim != 3 or x.shape[2] != self.d_model:
-            raise ValueError(f"MultiHeadSelfAttention: input must have shape (batch, T, {self.d_model}), "
+            raise ValueError(f"MultiHeadSelfAttention: input x must have shape (batch, T, {self.d_model}), "
                              f"got {tuple(x.shape)}")
         B, T, d = x.shape
         h = self.num_heads
@@ -120,6 +121,7 @@ class TransformerBlock(nn.Module):
 
     def forward(self, x: torch.Tensor, causal: bool = False):
         """Returns ``(y, weights)`` with y of the shape of ``x`` and the attention weights (batch, heads, T, T)."""
+        x = as_model_input(self, "x", x)
         a, weights = self.attn(self.norm1(x), causal=causal)
         h = x + a
         return h + self.mlp(self.norm2(h)), weights
@@ -166,7 +168,7 @@ class TransformerClassifier(nn.Module):
         """The last block's output (batch, T, d_model) and the list of attention weights of every block."""
         x = as_model_input(self, "x", x)
         if x.ndim != 3 or x.shape[2] != self.input_size:
-            raise ValueError(f"TransformerClassifier: input must have shape (batch, T, {self.input_size}), "
+            raise ValueError(f"TransformerClassifier: input x must have shape (batch, T, {self.input_size}), "
                              f"got {tuple(x.shape)}")
         T = x.shape[1]
         if not 1 <= T <= self.max_len:
