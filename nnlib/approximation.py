@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_callable, check_interval, check_positive, check_positive_int
+from ._checks import as_float_array, check_callable, check_interval, check_positive, check_positive_int, check_real
 from .functional import sigmoid
 
 __all__ = [
@@ -56,7 +56,12 @@ def smooth_step(x, center, steepness):
         The slope parameter :math:`w > 0`.
     """
     w = check_positive("steepness", steepness)
-    return sigmoid(w * (as_float_array("x", x) - as_float_array("center", center)))
+    x, center = as_float_array("x", x), as_float_array("center", center)
+    try:
+        np.broadcast_shapes(x.shape, center.shape)
+    except ValueError:
+        raise ValueError(f"center must be a number or broadcast against x: shapes {center.shape} and {x.shape}") from None
+    return sigmoid(w * (x - center))
 
 
 def piece(x, left, width, steepness):
@@ -76,6 +81,7 @@ def piece(x, left, width, steepness):
         :math:`w > 0`.
     """
     width = check_positive("width", width)
+    left = check_real("left", left)
     return smooth_step(x, left, steepness) - smooth_step(x, left + width, steepness)
 
 

@@ -68,7 +68,7 @@ def _matmul(a, b):
         inner_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
         why = (f"inner dimensions {a.shape[-1]} and {inner_b} differ" if a.shape[-1] != inner_b
                else "batch dimensions cannot be broadcast")
-        raise ValueError(f"matmul: cannot multiply shapes {a.shape} and {b.shape}: {why}") from None
+        raise ValueError(f"matmul: cannot multiply a of shape {a.shape} and b of shape {b.shape}: {why}") from None
 
 
 def _matmul_grads(g, a, b, need_a=True, need_b=True):
@@ -141,7 +141,7 @@ class Var:
 
     def __init__(self, val, parents=(), backward=None, op=""):
         if not parents:
-            val = np.array(as_float_array("Var value", val, dtype=None))  # a leaf owns a copy of its value
+            val = np.array(as_float_array("val", val, dtype=None))  # a leaf owns a copy of its value
         elif type(val) is not np.ndarray:
             val = np.asarray(val)
         if val.dtype.kind != "f":
@@ -209,12 +209,12 @@ class Var:
             if self.val.size != 1:
                 raise ValueError(
                     f"backward: output has shape {self.val.shape}, not a scalar; pass a seed "
-                    f"gradient of that shape, e.g. backward(np.ones({self.val.shape}))")
+                    f"gradient grad of that shape, e.g. backward(np.ones({self.val.shape}))")
             grad = np.ones_like(self.val)
         else:
-            grad = np.array(as_float_array("backward seed gradient", grad), dtype=self.val.dtype)  # a copy: never aliased
+            grad = np.array(as_float_array("grad", grad), dtype=self.val.dtype)  # a copy: never aliased
             if grad.shape != self.val.shape:
-                raise ValueError(f"backward: seed gradient has shape {grad.shape} but the output "
+                raise ValueError(f"backward: the seed gradient grad has shape {grad.shape} but the output "
                                  f"has shape {self.val.shape}")
         order = self.topological_order()
         for node in order:

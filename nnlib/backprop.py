@@ -77,7 +77,7 @@ def activation(name: str):
     ``z`` and/or the activation ``a = f(z)`` whichever is cheaper: :math:`\\sigma' = a(1-a)`,
     :math:`\\tanh' = 1 - a^2`, :math:`\\mathrm{relu}'(z) = [z > 0]` (0 at the kink).
     """
-    check_choice("activation", name, ACTIVATIONS)
+    check_choice("name", name, ACTIVATIONS)
     return _ACT[name]
 
 
@@ -103,11 +103,14 @@ class Cache:
 
 
 def _check_params(params, activations):
+    for name, value in (("params", params), ("activations", activations)):
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+            raise TypeError(f"{name} must be a list (one entry per layer), got {type(value).__name__} {value!r}")
     if len(params) == 0:
         raise ValueError("params must contain at least one (W, b) layer, got an empty list")
     if len(activations) != len(params):
         raise ValueError(
-            f"need one activation per layer: {len(params)} layers but "
+            f"need one activation per layer: {len(params)} layers in params but "
             f"{len(activations)} activations {list(activations)!r}")
     for name in activations:
         check_choice("activation", name, ACTIVATIONS)
@@ -200,6 +203,8 @@ def backward(params, cache: Cache, grad_output, activations):
         :math:`\\delta^1, \\dots, \\delta^L`, each of shape ``(m, n_l)``.
     """
     _check_params(params, activations)
+    if not isinstance(cache, Cache):
+        raise TypeError(f"cache must be the Cache that forward returned, got {type(cache).__name__}")
     grad_output = as_float_array("grad_output", grad_output)
     if grad_output.shape != cache.output.shape:
         raise ValueError(
@@ -244,12 +249,16 @@ def loss_and_grads(params, X, t, activations, loss: str = "half_sse", reduction:
 
 def flatten_params(params) -> np.ndarray:
     """Concatenate all ``W`` and ``b`` into one vector (for finite differences)."""
+    if isinstance(params, (str, bytes)) or not hasattr(params, "__len__") or len(params) == 0:
+        raise TypeError(f"params must be a non-empty list of (W, b) pairs, got {params!r}")
     return np.concatenate([np.ravel(p) for layer in params for p in layer])
 
 
 def unflatten_params(theta, like):
     """Inverse of :func:`flatten_params`: cut ``theta`` into the shapes of ``like``."""
     theta = as_float_array("theta", theta)
+    if isinstance(like, (str, bytes)) or not hasattr(like, "__len__") or len(like) == 0:
+        raise TypeError(f"like must be a non-empty list of (W, b) pairs, got {like!r}")
     n = sum(np.size(p) for layer in like for p in layer)
     if theta.shape != (n,):
         raise ValueError(f"theta must have shape ({n},) to fill the parameters, got {theta.shape}")
@@ -300,6 +309,7 @@ def gradient_descent(params, X, t, activations, *, lr: float, epochs: int,
     epochs = check_positive_int("epochs", epochs)
     if tol is not None:
         tol = check_non_negative("tol", tol)
+    _check_params(params, activations)
     params = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in params]
     X = as_float_array("X", X)
     E, grads = loss_and_grads(params, X, t, activations, loss, reduction)   # validates once

@@ -37,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._random import as_generator
-from ._checks import as_float_array, check_choice, check_non_negative, check_positive_int
+from ._checks import as_float_array, check_choice, check_finite, check_non_negative, check_positive_int
 from .functional import half_sse
 
 __all__ = [
@@ -71,10 +71,15 @@ class RNNCache(NamedTuple):
 
 
 def _check_params(params: dict) -> tuple[int, int, int]:
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict with the keys {list(PARAM_NAMES)} (see init_rnn), "
+                        f"got {type(params).__name__}")
     missing = [k for k in PARAM_NAMES if k not in params]
     if missing:
         raise ValueError(f"params needs the keys {list(PARAM_NAMES)}; missing {missing}")
-    U, W, V, b, c = (np.asarray(params[k]) for k in PARAM_NAMES)
+    U, W, V, b, c = (as_float_array(f"params[{k!r}]", params[k]) for k in PARAM_NAMES)
+    if U.ndim != 2 or V.ndim != 2:
+        raise ValueError(f"params: U and V must be matrices, got shapes {U.shape} and {V.shape}")
     hidden_size, input_size = U.shape
     output_size = V.shape[0]
     expected = {"W": (hidden_size, hidden_size), "V": (output_size, hidden_size), "b": (hidden_size,), "c": (output_size,)}
@@ -83,6 +88,12 @@ def _check_params(params: dict) -> tuple[int, int, int]:
             raise ValueError(f"params: {name} must have shape {expected[name]} to match U {U.shape} and "
                              f"V {V.shape}, got {p.shape}")
     return input_size, hidden_size, output_size
+
+
+def _check_cache(cache) -> RNNCache:
+    if not isinstance(cache, RNNCache):
+        raise TypeError(f"cache must be the RNNCache that rnn_forward returned, got {type(cache).__name__}")
+    return cache
 
 
 def init_rnn(input_size: int, hidden_size: int, output_size: int, rng=None, *,
@@ -147,7 +158,7 @@ def bptt(params: dict, cache: RNNCache, dY) -> dict:
         :math:`t = 1..T`; ``"h0"`` (B, hidden_size): :math:`\\partial E/\\partial \\mathbf h_0`.
     """
     _check_params(params)
-    X, H, Y = cache
+    X, H, Y = _check_cache(cache)
     dY = as_float_array("dY", dY)
     if dY.shape != Y.shape:
         raise ValueError(f"bptt: dY must have the shape of the outputs {Y.shape}, got {dY.shape}")
@@ -180,10 +191,13 @@ def sequence_half_sse(Y, targets, weights=None):
     """
     Y = as_float_array("Y", Y)
     if Y.ndim != 3:
-        raise ValueError(f"half_sse: outputs must have shape (batch, time, outputs), got shape {Y.shape}")
+        raise ValueError(f"sequence_half_sse: outputs Y must have shape (batch, time, outputs), got shape {Y.shape}")
     alpha = np.ones(Y.shape[1]) if weights is None else as_float_array("weights", weights)
     if alpha.shape != (Y.shape[1],):
         raise ValueError(f"half_sse: weights must have shape ({Y.shape[1]},) (one per step), got {alpha.shape}")
+    targets = as_float_array("targets", targets)
+    if targets.shape != Y.shape:
+        raise ValueError(f"sequence_half_sse: targets must have the shape of the outputs Y {Y.shape}, got {targets.shape}")
     return half_sse(Y, targets, weights=alpha[None, :, None])
 
 
@@ -198,7 +212,8 @@ def spectral_radius(W) -> float:
     """The largest absolute eigenvalue :math:`\\rho(W) = \\max_k |\\lambda_k|`."""
     W = as_float_array("W", W)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"spectral_radius needs a square matrix, got shape {W.shape}")
+        raise ValueError(f"spectral_radius: W must be a square matrix, got shape {W.shape}")
+    check_finite("W", W)
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 

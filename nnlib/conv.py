@@ -169,16 +169,16 @@ def _check_layer_inputs(x, w, b, padding, stride):
     x = as_float_array("x", x)
     w = as_float_array("w", w)
     if x.ndim != 4:
-        raise ValueError(f"conv2d input must have shape (N, C, H, W), got shape {x.shape}")
+        raise ValueError(f"conv2d: input x must have shape (N, C, H, W), got shape {x.shape}")
     if w.ndim != 4:
-        raise ValueError(f"conv2d weight must have shape (F, C, kh, kw), got shape {w.shape}")
+        raise ValueError(f"conv2d: weight w must have shape (F, C, kh, kw), got shape {w.shape}")
     if x.shape[1] != w.shape[1]:
         raise ValueError(f"conv2d: input has {x.shape[1]} channels (shape {x.shape}) but the weight "
                          f"expects {w.shape[1]} (shape {w.shape})")
     if b is not None:
         b = as_float_array("b", b)
         if b.shape != (w.shape[0],):
-            raise ValueError(f"conv2d bias must have shape ({w.shape[0]},) for weight of shape "
+            raise ValueError(f"conv2d: bias b must have shape ({w.shape[0]},) for weight w of shape "
                              f"{w.shape}, got shape {b.shape}")
     ph, pw = _pair("padding", padding, _check_padding)
     sh, sw = _pair("stride", stride, _check_stride)
@@ -186,8 +186,8 @@ def _check_layer_inputs(x, w, b, padding, stride):
     check_budget("conv2d padded input (N x C x H x W)", x.shape[0] * x.shape[1] * H * W,
                  "MAX_ELEMENTS", "entries", "; lower padding")
     if w.shape[2] > H or w.shape[3] > W:
-        raise ValueError(f"conv2d: kernel {w.shape[2:]} (weight shape {w.shape}) is larger than the "
-                         f"padded input {(H, W)} (input shape {x.shape}, padding {(ph, pw)})")
+        raise ValueError(f"conv2d: kernel {w.shape[2:]} (weight w of shape {w.shape}) is larger than the "
+                         f"padded input {(H, W)} (input x of shape {x.shape}, padding {(ph, pw)})")
     return x, w, b, (ph, pw), (sh, sw)
 
 
@@ -264,8 +264,9 @@ def conv2d_backward(dout, x, w, padding=0, stride=1):
     Wo = (xp.shape[3] - kw) // stride[1] + 1
     expected = (x.shape[0], F, Ho, Wo)
     if dout.shape != expected:
-        raise ValueError(f"conv2d backward: upstream gradient has shape {dout.shape}, but the output of "
-                         f"input {x.shape} with weight {w.shape} has shape {expected}")
+        raise ValueError(f"conv2d backward: upstream gradient dout has shape {dout.shape}, but the output of "
+                         f"input x {x.shape} with weight w {w.shape}, padding {padding} and stride {stride} "
+                         f"has shape {expected}")
     dxp = np.zeros_like(xp)
     dw = np.zeros_like(w)
     for u in range(kh):
@@ -341,7 +342,7 @@ def _pool_windows(x, size, stride):
 def _check_pool(x, size, stride):
     x = as_float_array("x", x)
     if x.ndim != 4:
-        raise ValueError(f"max pooling input must have shape (N, C, H, W), got shape {x.shape}")
+        raise ValueError(f"max pooling: input x must have shape (N, C, H, W), got shape {x.shape}")
     size = check_positive_int("pool size", size)
     stride = size if stride is None else _check_stride(stride)
     if size > x.shape[2] or size > x.shape[3]:
@@ -374,8 +375,8 @@ def maxpool2d_backward(dout, x, size: int = 2, stride: int | None = None) -> np.
     N, C, Ho, Wo = windows.shape[:4]
     dout = as_float_array("dout", dout)
     if dout.shape != (N, C, Ho, Wo):
-        raise ValueError(f"max pooling backward: upstream gradient has shape {dout.shape}, but pooling "
-                         f"input {x.shape} gives shape {(N, C, Ho, Wo)}")
+        raise ValueError(f"max pooling backward: upstream gradient dout has shape {dout.shape}, but pooling "
+                         f"input x {x.shape} with size {size} and stride {stride} gives shape {(N, C, Ho, Wo)}")
     flat = windows.reshape(N, C, Ho, Wo, size * size).argmax(axis=-1)
     du, dv = np.divmod(flat, size)
     n, c, i, j = np.indices((N, C, Ho, Wo))
@@ -396,7 +397,7 @@ def shift_images(images, dy: int, dx: int) -> np.ndarray:
     """
     x = as_float_array("images", images)
     if x.ndim < 2:
-        raise ValueError(f"shift_images needs arrays of shape (..., H, W), got shape {x.shape}")
+        raise ValueError(f"shift_images: images must have shape (..., H, W), got shape {x.shape}")
     for name, d, n in (("dy", dy, x.shape[-2]), ("dx", dx, x.shape[-1])):
         if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or abs(d) >= n:
             raise ValueError(f"{name} must be an integer with |{name}| < {n} for images of shape "

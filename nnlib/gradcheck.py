@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_positive
+from ._checks import as_float_array, check_callable, check_positive
 
 __all__ = ["numerical_grad", "check_grad"]
 
 
 def _scalar(f, x) -> float:
+    check_callable("f", f, "a function f(array) -> scalar")
     out = np.asarray(f(x))
     if out.size != 1:
         raise ValueError(
@@ -106,7 +107,7 @@ def check_grad(f, x, analytic_grad, eps: float = 1e-6) -> float:
     """
     x = as_float_array("x", x)
     a = analytic_grad(x.copy()) if callable(analytic_grad) else analytic_grad
-    a = as_float_array("a", a)
+    a = as_float_array("analytic_grad", a)
     if a.shape != x.shape:
         raise ValueError(
             f"check_grad: analytic_grad has shape {a.shape} but x has shape {x.shape}"

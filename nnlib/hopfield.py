@@ -54,7 +54,7 @@ def to_bipolar(x01) -> np.ndarray:
     bad = ~((arr == 0) | (arr == 1)) if numeric else np.ones(arr.shape, dtype=bool)
     if bad.any():
         found = np.unique(arr[bad])[:5].tolist() if numeric else f"dtype {arr.dtype}"
-        raise ValueError(f"to_bipolar needs an array of 0s and 1s (allowed values 0, 1), found {found}")
+        raise ValueError(f"to_bipolar: x01 must be an array of 0s and 1s (allowed values 0, 1), found {found}")
     return (2 * arr - 1).astype(np.int64)
 
 
@@ -66,7 +66,7 @@ def hamming(a, b) -> np.ndarray | int:
     """
     a, b = np.asarray(a), np.asarray(b)
     if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-1]:
-        raise ValueError("hamming needs arrays of equal length along the last axis, "
+        raise ValueError("hamming: a and b must be arrays of equal length along the last axis, "
                          f"got shapes {a.shape} and {b.shape}")
     d = np.count_nonzero(a != b, axis=-1)
     return int(d) if np.ndim(d) == 0 else d

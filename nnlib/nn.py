@@ -109,7 +109,7 @@ class Linear(Module):
     def forward(self, x):
         shape = x.shape if isinstance(x, Var) else np.shape(x)
         if shape[-1:] != (self.in_features,):
-            raise ValueError(f"Linear: input has shape {shape} but the layer expects "
+            raise ValueError(f"Linear: input x has shape {shape} but the layer expects "
                              f"(..., {self.in_features}) features")
         y = x @ self.weight
         return y if self.bias is None else y + self.bias
@@ -122,9 +122,9 @@ class Sequential(Module):
     """Apply the given modules one after the other."""
 
     def __init__(self, *layers):
-        for layer in layers:
+        for i, layer in enumerate(layers):
             if not callable(layer):
-                raise TypeError(f"Sequential: every layer must be callable, got {layer!r}")
+                raise TypeError(f"Sequential: every layer must be callable, but layer{i} is {layer!r}")
         self.layers = list(layers)
 
     def forward(self, x):
@@ -174,10 +174,10 @@ class Sigmoid(Module):
 
 
 # ----- losses -----------------------------------------------------------------------
-def _same_shape(name, pred, target):
+def _same_shape(name, pred, target, pred_name="pred"):
     target = as_float_array("target", target, dtype=pred.val.dtype)
     if target.shape != pred.val.shape:
-        raise ValueError(f"{name}: prediction has shape {pred.val.shape} but target has shape "
+        raise ValueError(f"{name}: prediction {pred_name} has shape {pred.val.shape} but target has shape "
                          f"{target.shape}")
     return target
 
@@ -197,10 +197,10 @@ def binary_cross_entropy(prob, target):
     :math:`(p - y) / (p (1 - p)) / n` uses :math:`\\max(p(1-p), 10^{-12})`.
     """
     prob = _var(prob, "prob")
-    y = _same_shape("binary_cross_entropy", prob, target)
+    y = _same_shape("binary_cross_entropy", prob, target, "prob")
     p = prob.val
     if np.any((p < 0) | (p > 1)):
-        raise ValueError("binary_cross_entropy: probabilities must lie in [0, 1]")
+        raise ValueError(f"binary_cross_entropy: probabilities prob must lie in [0, 1], got values in [{p.min()}, {p.max()}]")
     if np.any((y < 0) | (y > 1)):
         raise ValueError(f"binary_cross_entropy: target must lie in [0, 1], got values in [{y.min()}, {y.max()}]")
     with np.errstate(divide="ignore"):

@@ -14,7 +14,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._checks import check_budget, check_flag, as_float_array, check_positive, check_positive_int
+from ._checks import as_float_array, check_budget, check_callable, check_flag, check_positive, check_positive_int, check_real
 
 __all__ = [
     "BOOK_STYLE",
@@ -94,6 +94,12 @@ def image_grid(images, labels=None, *, ncols: int = 10, cmap: str = "gray_r", si
         images = images.reshape(len(images), side, side)
     if images.ndim != 3 or len(images) == 0:
         raise ValueError(f"images must have shape (n, h, w) with n >= 1, got {images.shape}")
+    if labels is not None and (isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__")):
+        raise TypeError(f"labels must be a sequence with one label per image, got {type(labels).__name__} {labels!r}")
+    vmin = None if vmin is None else check_real("vmin", vmin)
+    vmax = None if vmax is None else check_real("vmax", vmax)
+    if not isinstance(cmap, (str, mpl.colors.Colormap)):
+        raise TypeError(f"cmap must be a matplotlib colormap or its name, got {type(cmap).__name__} {cmap!r}")
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"got {len(labels)} labels for {len(images)} images")
     ncols = min(ncols, len(images))
@@ -123,6 +129,7 @@ def decision_regions(predict, X, y, *, ax=None, resolution: int = 200, padding: 
     if y.shape != (len(X),) or y.dtype.kind not in "iub":
         raise ValueError(f"decision_regions needs integer class labels y of shape ({len(X)},), "
                          f"got {y.dtype} of shape {y.shape}")
+    check_callable("predict", predict, "a function predict(points (m, 2)) -> m class labels")
     resolution = check_positive_int("resolution", resolution)
     check_budget("resolution ** 2 (grid points)", resolution ** 2, "MAX_ELEMENTS", "points")
     padding = check_positive("padding", padding)
@@ -130,7 +137,10 @@ def decision_regions(predict, X, y, *, ax=None, resolution: int = 200, padding: 
         _, ax = plt.subplots()
     (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    labels = np.asarray(predict(np.c_[gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    labels = np.asarray(predict(np.c_[gx.ravel(), gy.ravel()]))
+    if labels.shape != (gx.size,):
+        raise ValueError(f"predict must return one label per point: {gx.size} points gave shape {labels.shape}")
+    labels = labels.reshape(gx.shape)
     classes = np.unique(y)
     colours = mpl.colors.ListedColormap(_PALETTE[: max(len(classes), 2)])
     ax.contourf(gx, gy, labels, levels=np.arange(len(classes) + 1) - 0.5, cmap=colours, alpha=0.25)
@@ -152,6 +162,12 @@ def learning_curves(histories, *, metric: str = "loss", ax=None, logy: bool = Fa
     logy = check_flag("logy", logy)
     if not isinstance(histories, dict):
         histories = {"": histories}
+    if not histories:
+        raise ValueError("histories must hold at least one History, got an empty dict")
+    for name, h in histories.items():
+        if not hasattr(h, "curve"):
+            raise TypeError(f"histories must be a nnlib.train.History or a dict of them, got {type(h).__name__} "
+                            + (f"for {name!r}" if name else ""))
     if ax is None:
         _, ax = plt.subplots()
     for k, (name, h) in enumerate(histories.items()):
@@ -179,8 +195,10 @@ def histograms(arrays: dict, *, ax=None, bins: int = 40, log_abs: bool = False, 
     names the quantity and may contain matplotlib math, e.g. ``r"$\\partial E/\\partial W$"``.
     """
     log_abs = check_flag("log_abs", log_abs)
+    if arrays is not None and not isinstance(arrays, dict):
+        raise TypeError(f"arrays must be a dict label -> array, got {type(arrays).__name__}")
     if not arrays:
-        raise ValueError("histograms needs at least one array")
+        raise ValueError("arrays must hold at least one array to plot, got none")
     values = {}
     for label, a in arrays.items():
         v = as_float_array("a", a).ravel()

@@ -87,7 +87,7 @@ def spike_train(spike_times, t):
     for j, times in enumerate(trains):
         times = check_finite("spike_times", times)
         if times.ndim != 1:
-            raise ValueError(f"the spike times of each neuron must be a 1-D array, got shape {times.shape} "
+            raise ValueError(f"spike_times of each neuron must be a 1-D array, got shape {times.shape} "
                              "(pass one neuron's spike times as a numpy array, several as a list of arrays)")
         k = np.floor((times - t[0]) / dt + 1e-9).astype(int)
         k = k[(k >= 0) & (k < t.size)]

@@ -35,6 +35,8 @@ def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
             raise ValueError("accuracy: targets must be class labels (whole numbers), got non-integer values")
     elif targets.dtype == torch.bool or targets.is_complex():
         raise TypeError(f"accuracy: targets must be integer class labels, got dtype {targets.dtype}")
+    if targets.ndim != 1:
+        raise ValueError(f"accuracy: targets must be a 1-D tensor of class labels, got shape {tuple(targets.shape)}")
     if bool(torch.isnan(outputs).any()):
         return float("nan")  # a NaN logit has no arg-max: the accuracy is undefined, not 0 or 1
     if outputs.ndim == 2 and outputs.shape[1] > 1:
@@ -43,7 +45,7 @@ def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
         predicted = (outputs.reshape(-1) > 0).long()
         targets = targets.reshape(-1)
     if predicted.shape[0] != targets.shape[0]:
-        raise ValueError(f"accuracy: {predicted.shape[0]} predictions for {targets.shape[0]} targets")
+        raise ValueError(f"accuracy: outputs give {predicted.shape[0]} predictions for {targets.shape[0]} targets")
     return (predicted == targets.long()).float().mean().item()
 
 
@@ -69,6 +71,15 @@ class History:
             known = ["loss"] + sorted({k.split("_", 1)[1] for k in self.metrics})
             raise ValueError(f"unknown metric {metric!r}; recorded: {known}")
         return self.metrics[f"train_{metric}"], self.metrics.get(f"val_{metric}", [])
+
+
+def _loss_value(loss_fn, outputs, targets) -> torch.Tensor:
+    """``loss_fn(outputs, targets)``, checked to be a scalar tensor (a float cannot be back-propagated)."""
+    loss = loss_fn(outputs, targets)
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        raise TypeError(f"loss_fn must return a scalar tensor, got {type(loss).__name__}"
+                        + (f" of shape {tuple(loss.shape)}" if isinstance(loss, torch.Tensor) else ""))
+    return loss
 
 
 def _as_dataset(data, name: str) -> Dataset:
@@ -122,7 +133,7 @@ def evaluate(model: torch.nn.Module, data, loss_fn, metrics: dict | None = None,
             targets.append(y)
     model.train(was_training)
     out, tgt = _concat(outputs), torch.cat(targets)
-    result = {"loss": loss_fn(out, tgt).item()}
+    result = {"loss": _loss_value(loss_fn, out, tgt).item()}
     for name, fn in metrics.items():
         result[name] = fn(out, tgt)
     return result
@@ -184,7 +195,7 @@ def fit(model: torch.nn.Module, train_data, loss_fn, optimizer: torch.optim.Opti
         for X, y in loader:
             optimizer.zero_grad()
             outputs = model(X)
-            loss = loss_fn(outputs, y)
+            loss = _loss_value(loss_fn, outputs, y)
             loss.backward()
             optimizer.step()
             n = len(X)

@@ -68,8 +68,18 @@ def _probs(name: str, p, *, ndim: int) -> np.ndarray:
     return p
 
 
+def _finite_outputs(samples: np.ndarray) -> np.ndarray:
+    if not np.all(np.isfinite(samples)):
+        raise ValueError("the model's outputs contain NaN or inf, so no predictive mean and variance exist; "
+                         "check that the input x is finite")
+    return samples
+
+
 def _stack(outs) -> np.ndarray:
     """Stack per-pass outputs to float64 numpy; squeeze a trailing output axis of size 1."""
+    if not all(isinstance(o, torch.Tensor) for o in outs):
+        bad = next(type(o).__name__ for o in outs if not isinstance(o, torch.Tensor))
+        raise TypeError(f"each pass must give a tensor; got {bad} (a transform must return a tensor)")
     s = torch.stack(outs).double().cpu().numpy()
     return s[..., 0] if s.ndim >= 3 and s.shape[-1] == 1 else s
 
@@ -233,7 +243,7 @@ def mc_dropout_predict(model: nn.Module, x, T: int = 100, *, tau: float | None =
         noise = 1.0 / check_positive("tau", tau)
     else:
         noise = 0.0 if noise_var is None else check_non_negative("noise_var", noise_var)
-    return predictive_from_samples(mc_samples(model, x, T, rng=rng), noise_var=noise)
+    return predictive_from_samples(_finite_outputs(mc_samples(model, x, T, rng=rng)), noise_var=noise)
 
 
 def mc_dropout_probs(model: nn.Module, x, T: int = 100, *, rng: int | None = None) -> np.ndarray:
@@ -297,6 +307,8 @@ def deep_ensemble(make_model: Callable[[], nn.Module], train: Callable[[nn.Modul
     for s in seeds:
         _seed(s)
         model = make_model()
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"make_model must return a torch.nn.Module, got {type(model).__name__}")
         train(model)
         models.append(model.eval())
     return models
@@ -320,7 +332,7 @@ def ensemble_samples(models: Sequence[nn.Module], x, *, transform: Callable | No
 
 def ensemble_predict(models: Sequence[nn.Module], x, *, noise_var: float = 0.0) -> Predictive:
     """Ensemble mean and variance: the spread of the members plus ``noise_var``."""
-    return predictive_from_samples(ensemble_samples(models, x), noise_var=noise_var)
+    return predictive_from_samples(_finite_outputs(ensemble_samples(models, x)), noise_var=noise_var)
 
 
 # --------------------------------------------------------------------------- regression metrics

@@ -143,7 +143,7 @@ def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
     if not 1 <= len(params) <= 2:
         raise ValueError(f"frame_slider takes one or two parameters, got {len(params)}: {list(params)}")
     for name, values in params.items():
-        if isinstance(values, (str, bytes)) or len(values) == 0:
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) == 0:
             raise ValueError(f"parameter {name!r} needs a non-empty sequence of values, got {values!r}")
     dpi = check_positive_int("dpi", dpi)
     max_bytes = check_positive_int("max_bytes", max_bytes)
@@ -163,7 +163,10 @@ def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
 
     frames = []
     for combination in itertools.product(*params.values()):
-        frames.append(fig_to_png(draw(**dict(zip(names, combination))), dpi=dpi))
+        fig = draw(**dict(zip(names, combination)))
+        if not hasattr(fig, "savefig"):
+            raise TypeError(f"draw must return a matplotlib Figure, got {type(fig).__name__}")
+        frames.append(fig_to_png(fig, dpi=dpi))
         total = sum(len(f) for f in frames)
         # refuse early: after the first frame the total is projected, after that it is counted
         projected = total if len(frames) > 1 else total * n_frames / 2

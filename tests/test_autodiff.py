@@ -257,7 +257,7 @@ def test_backward_with_seed_and_seed_errors():
     y = x * 2
     with pytest.raises(ValueError, match=r"not a scalar.*\(2, 3\)"):
         y.backward()
-    with pytest.raises(ValueError, match=r"seed gradient has shape \(3,\).*\(2, 3\)"):
+    with pytest.raises(ValueError, match=r"seed gradient grad has shape \(3,\).*\(2, 3\)"):
         y.backward(np.ones(3))
     y.backward(np.ones((2, 3)))
     np.testing.assert_array_equal(x.grad, np.full((2, 3), 2.0))

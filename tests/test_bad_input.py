@@ -336,3 +336,64 @@ def test_torch_side_names_the_bad_argument():
     from nnlib.models import MultiHeadSelfAttention
     y, w = MultiHeadSelfAttention(4, 2)(np.zeros((1, 3, 4)))
     assert tuple(y.shape) == (1, 3, 4)
+
+
+def _numpy_calls():
+    """Bad arguments of the numpy-only API found by the sweep: each must raise naming its parameter."""
+    from nnlib import backprop, bptt, conv, nn, plot, widgets
+    from nnlib.data.letters import letters
+    from nnlib.data.regression import load_co2, make_xsinx
+    from nnlib.data.toy import spirals
+    from nnlib.hopfield import hamming, to_bipolar
+    params = backprop.init_params([2, 3, 1], rng=0)
+    X = np.zeros((4, 2))
+    rnn = bptt.init_rnn(1, 3, 1, rng=0)
+    cache = bptt.rnn_forward(rnn, np.zeros((2, 4, 1)))
+    return [
+        (lambda: backprop.forward(None, X, ["tanh", "sigmoid"]), TypeError, "params must be a list"),
+        (lambda: backprop.forward(params, X, 3.0), TypeError, "activations must be a list"),
+        (lambda: backprop.backward(params, "cache", np.zeros((4, 1)), ["tanh", "sigmoid"]), TypeError, "cache must be the Cache"),
+        (lambda: backprop.gradient_descent(None, X, np.zeros((4, 1)), ["tanh", "sigmoid"], lr=0.1, epochs=1), TypeError, "params must be a list"),
+        (lambda: backprop.activation("TANH"), ValueError, "name must be one of"),
+        (lambda: backprop.flatten_params(None), TypeError, "params must be a non-empty list"),
+        (lambda: backprop.unflatten_params(np.zeros(13), 1.5), TypeError, "like must be a non-empty list"),
+        (lambda: bptt.rnn_forward(None, np.zeros((2, 4, 1))), TypeError, "params must be a dict"),
+        (lambda: bptt.bptt(rnn, (1, 2, 3), np.zeros((2, 4, 1))), TypeError, "cache must be the RNNCache"),
+        (lambda: bptt.sequence_half_sse(cache.Y, None), TypeError, "targets must be a real number"),
+        (lambda: bptt.sequence_half_sse(cache.Y, np.zeros((4, 1))), ValueError, "targets must have the shape of the outputs Y"),
+        (lambda: bptt.spectral_radius(np.full((2, 2), np.nan)), ValueError, "W must be finite"),
+        (lambda: conv.conv2d_forward(np.zeros((1, 5, 5)), np.zeros((1, 1, 3, 3))), ValueError, "input x must have shape"),
+        (lambda: conv.conv2d_backward(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), padding=0),
+         ValueError, r"padding \(0, 0\) and stride"),
+        (lambda: conv.shift_images(np.zeros(0), 1, 0), ValueError, "images must have shape"),
+        (lambda: nn.Sequential(nn.Linear(2, 2, rng=0), None), TypeError, "layer1 is None"),
+        (lambda: nn.mse_loss(np.zeros(3), np.zeros((3, 1))), ValueError, "prediction pred has shape"),
+        (lambda: nn.binary_cross_entropy(np.full(3, 2.0), np.zeros(3)), ValueError, "probabilities prob must lie in"),
+        (lambda: Var(np.ones((2, 2))) @ Var(np.ones(3)), ValueError, r"a of shape \(2, 2\) and b of shape \(3,\)"),
+        (lambda: check_grad(None, np.zeros(2), np.zeros(2)), TypeError, "f must be a function"),
+        (lambda: check_grad(np.sum, np.zeros(2), "g"), TypeError, "analytic_grad must be"),
+        (lambda: approximation.piece(np.zeros(3), None, 1.0, 5.0), TypeError, "left must be"),
+        (lambda: approximation.smooth_step(np.zeros(5), np.zeros(2), 5.0), ValueError, "center must be a number or broadcast"),
+        (lambda: hamming(None, np.zeros((2, 6))), ValueError, "a and b must be arrays"),
+        (lambda: to_bipolar([0, 2]), ValueError, "x01 must be an array of 0s and 1s"),
+        (lambda: image_grid(np.zeros((2, 4)), labels=1.5), TypeError, "labels must be a sequence"),
+        (lambda: image_grid(np.zeros((2, 4)), vmin="abc"), TypeError, "vmin must be"),
+        (lambda: image_grid(np.zeros((2, 4)), cmap=["gray"]), TypeError, "cmap must be a matplotlib colormap"),
+        (lambda: plot.decision_regions(None, X, np.zeros(4, dtype=int)), TypeError, "predict must be a function"),
+        (lambda: plot.decision_regions(lambda p: 0, X, np.zeros(4, dtype=int)), ValueError, "predict must return one label per point"),
+        (lambda: plot.learning_curves("h"), TypeError, "histories must be a nnlib.train.History"),
+        (lambda: plot.histograms("a"), TypeError, "arrays must be a dict"),
+        (lambda: widgets.frame_slider(lambda a: 1.0, a=[1, 2]), TypeError, "draw must return a matplotlib Figure"),
+        (lambda: widgets.frame_slider(lambda a: None, a=None), ValueError, "needs a non-empty sequence"),
+        (lambda: letters(1.5), TypeError, "names must be a string"),
+        (lambda: make_xsinx(5, clusters=None), TypeError, "clusters must be a sequence"),
+        (lambda: load_co2(start_year=np.zeros(2)), TypeError, "start_year must be a single number"),
+        (lambda: spirals(turns="abc"), TypeError, "turns must be"),
+        (lambda: next_number_sequences(2, 4, scale=None), TypeError, "scale must be"),
+    ]
+
+
+def test_numpy_side_names_the_bad_argument():
+    for call, error, words in _numpy_calls():
+        with pytest.raises(error, match=words):
+            call()

@@ -102,7 +102,7 @@ def test_bad_input():
     cache = bptt.rnn_forward(params, np.zeros((1, 4, 2)))
     with pytest.raises(ValueError, match="dY must have the shape"):
         bptt.bptt(params, cache, np.zeros((1, 3, 1)))
-    with pytest.raises(ValueError, match="half_sse: y has shape"):
+    with pytest.raises(ValueError, match="targets must have the shape of the outputs Y"):
         bptt.sequence_half_sse(np.zeros((1, 4, 1)), np.zeros((1, 4, 2)))
     with pytest.raises(ValueError, match="spectral_radius must be >= 0"):
         bptt.random_recurrent_matrix(3, -1.0, rng)

@@ -193,7 +193,7 @@ def test_maxpool_routes_gradient_to_argmax():
     ((1, 3, 5, 5), (2, 1, 3, 3), (2,), {}, r"3 channels \(shape \(1, 3, 5, 5\)\).*expects 1"),
     ((3, 5, 5), (2, 3, 3, 3), (2,), {}, r"\(N, C, H, W\), got shape \(3, 5, 5\)"),
     ((1, 1, 5, 5), (1, 3, 3), (1,), {}, r"\(F, C, kh, kw\)"),
-    ((1, 1, 5, 5), (2, 1, 3, 3), (3,), {}, r"bias must have shape \(2,\)"),
+    ((1, 1, 5, 5), (2, 1, 3, 3), (3,), {}, r"bias b must have shape \(2,\)"),
     ((1, 1, 2, 2), (1, 1, 3, 3), (1,), {}, r"kernel \(3, 3\).*larger than the padded input \(2, 2\)"),
     ((1, 1, 5, 5), (1, 1, 3, 3), (1,), {"stride": 0}, "stride must be an integer >= 1"),
     ((1, 1, 5, 5), (1, 1, 3, 3), (1,), {"padding": -1}, "padding must be an integer >= 0"),
@@ -211,7 +211,7 @@ def test_bad_input_other_functions():
         correlate2d(np.zeros((2, 2)), np.zeros((3, 3)))
     with pytest.raises(ValueError, match="larger than the padded"):
         correlate1d(np.zeros(2), np.zeros(3))
-    with pytest.raises(ValueError, match=r"upstream gradient has shape \(1, 1, 2, 2\)"):
+    with pytest.raises(ValueError, match=r"upstream gradient dout has shape \(1, 1, 2, 2\)"):
         conv2d_backward(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)))
     with pytest.raises(ValueError, match="pool size 3 is larger"):
         maxpool2d_forward(np.zeros((1, 1, 2, 2)), 3)

@@ -35,7 +35,7 @@ class Digits:
         """Reshape flat digits of shape (n, 64) to images of shape (n, 8, 8)."""
         X = as_float_array("X", X)
         if X.ndim != 2 or X.shape[1] != 64:
-            raise ValueError(f"digits must have shape (n, 64), got {X.shape}")
+            raise ValueError(f"X must hold digits of shape (n, 64), got {X.shape}")
         return X.reshape(-1, 8, 8)
 
     def as_tensors(self):

@@ -344,6 +344,8 @@ def letters(names=None, *, flat: bool = False) -> np.ndarray:
         names = LETTER_NAMES
     if isinstance(names, str):
         names = list(names)
+    if not hasattr(names, "__iter__"):
+        raise TypeError(f"names must be a string of letters or a sequence of letters, got {type(names).__name__} {names!r}")
     names = list(names)
     if not names:
         raise ValueError("names must contain at least one letter from 'A'..'Z', got none")

@@ -34,6 +34,8 @@ def xsinx(x) -> np.ndarray:
 
 def _intervals(name: str, intervals) -> list[tuple[float, float]]:
     """Validate a sequence of ``(low, high)`` pairs with ``low < high``."""
+    if isinstance(intervals, (str, bytes)) or not hasattr(intervals, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of (low, high) pairs, got {intervals!r}")
     out = []
     for item in intervals:
         if np.ndim(item) != 1 or len(item) != 2:
@@ -189,9 +191,9 @@ def load_co2(*, start_year: float = 1958.0, end_year: float = 2002.0,
     -------
     CO2Data
     """
-    start_year = float(check_finite("start_year", start_year))
-    end_year = float(check_finite("end_year", end_year))
-    train_until = float(check_finite("train_until", train_until))
+    start_year = check_real("start_year", start_year)
+    end_year = check_real("end_year", end_year)
+    train_until = check_real("train_until", train_until)
     if not start_year < train_until <= end_year:
         raise ValueError("need start_year < train_until <= end_year, got "
                          f"{start_year}, {train_until}, {end_year}")

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._random import as_generator
 
-from .._checks import check_budget, check_choice, check_non_negative, check_positive_int
+from .._checks import check_budget, check_choice, check_non_negative, check_positive, check_positive_int
 
 __all__ = ["delayed_recall", "next_number_sequences", "key_value_lookup", "SEQUENCE_KINDS"]
 
@@ -134,8 +134,7 @@ def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_perio
     kind = check_choice("kind", kind, SEQUENCE_KINDS)
     max_period = _check_int_at_least("max_period", max_period, 2)
     check_budget("next_number_sequences (n, length, max_period)", n * (length + 1 + max_period), "MAX_ELEMENTS", "array entries")
-    if not np.isfinite(scale) or scale <= 0:
-        raise ValueError(f"scale must be > 0, got {scale!r}")
+    scale = check_positive("scale", scale)
     rng = as_generator(rng)
     if kind == "arithmetic":
         S = _arithmetic(rng, n, length, scale)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._random import as_generator
 
-from .._checks import check_flag, as_float_array, check_non_negative, check_positive_int
+from .._checks import as_float_array, check_flag, check_non_negative, check_positive_int, check_real
 
 __all__ = [
     "xor",
@@ -141,8 +141,8 @@ def spirals(n_per_class=100, num_classes=2, noise=0.1, rng=0, *, turns=1.0):
     if num_classes < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     noise = check_non_negative("noise", noise)
-    turns = float(turns)
-    if not np.isfinite(turns) or turns <= 0:
+    turns = check_real("turns", turns)
+    if turns <= 0:
         raise ValueError(f"turns must be > 0, got {turns!r}")
     rng = as_generator(rng)
     r = np.tile(np.linspace(0.1, 1.0, n_per_class), num_classes)

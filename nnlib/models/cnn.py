@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._checks import check_positive_int, check_sizes
+from .._checks import check_budget, check_positive_int, check_sizes
 from ._inputs import as_model_input
 
 __all__ = ["CNN"]
@@ -65,8 +65,7 @@ class CNN(nn.Module):
             raise ValueError(f"hidden_size must be an integer >= 0, got {hidden_size!r}")
         num_classes = check_positive_int("num_classes", num_classes)
         pool = check_positive_int("pool", pool)
-        image_shape = tuple(image_shape)
-        if len(image_shape) != 3:
+        if isinstance(image_shape, (str, bytes)) or not hasattr(image_shape, "__len__") or len(image_shape) != 3:
             raise ValueError(f"image_shape must be (channels, height, width), got {image_shape!r}")
         self.image_shape = tuple(check_positive_int("image_shape entry", s) for s in image_shape)
 
@@ -84,6 +83,8 @@ class CNN(nn.Module):
             c_in, h, w = c_out, h // pool, w // pool
         self.blocks = nn.ModuleList(blocks)
         n_flat = c_in * h * w
+        check_budget("CNN head weights (flattened features x hidden_size)", n_flat * max(hidden_size, num_classes),
+                     "MAX_ELEMENTS", "weights")
         if hidden_size:
             self.head = nn.Sequential(nn.Flatten(), nn.Linear(n_flat, hidden_size), nn.ReLU(),
                                       nn.Linear(hidden_size, num_classes))
@@ -98,7 +99,7 @@ class CNN(nn.Module):
         if x.dim() == 4 and tuple(x.shape[1:]) == self.image_shape:
             return x
         c, h, w = self.image_shape
-        raise ValueError(f"CNN input must have shape (N, {c}, {h}, {w}) or (N, {size}), "
+        raise ValueError(f"CNN: input x must have shape (N, {c}, {h}, {w}) or (N, {size}), "
                          f"got shape {tuple(x.shape)}")
 
     def feature_maps(self, x: torch.Tensor) -> list[torch.Tensor]:

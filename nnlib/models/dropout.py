@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from .._checks import check_choice, check_flag, check_positive_int, check_probability, check_sizes
-from ._inputs import as_model_input
+from ._inputs import as_model_input, check_tensor
 
 __all__ = ["MCDropout", "DropoutMLP"]
 
@@ -52,6 +52,7 @@ class MCDropout(nn.Dropout):
         self.shared_mask = bool(shared_mask)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_tensor("x", x)
         if not self.training or self.p == 0.0:
             return x
         if not self.shared_mask:

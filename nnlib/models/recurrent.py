@@ -69,11 +69,11 @@ def _check_step_input(name: str, x: torch.Tensor, input_size: int, param: str = 
         raise ValueError(f"{name}: input {param} must have shape (batch, {input_size}), got {tuple(x.shape)}")
 
 
-def _state(model: nn.Module, owner: str, name: str, s, batch: int, hidden_size: int) -> torch.Tensor:
+def _state(model: nn.Module, owner: str, name: str, s, batch: int, hidden_size: int, batch_of: str = "x") -> torch.Tensor:
     """A state argument ``name`` as a tensor of the model's dtype and shape (batch, hidden_size)."""
     s = as_model_input(model, name, s)
     if tuple(s.shape) != (batch, hidden_size):
-        raise ValueError(f"{owner}: {name} must have shape ({batch}, {hidden_size}) (batch of the input x, hidden_size), "
+        raise ValueError(f"{owner}: {name} must have shape ({batch}, {hidden_size}) (batch of the input {batch_of}, hidden_size), "
                          f"got {tuple(s.shape)}")
     return s
 
@@ -85,7 +85,7 @@ def _step_operands(model: nn.Module, owner: str, z_name: str, z, blocks: int, s_
     if z.ndim != 2 or z.shape[1] != width:
         raise ValueError(f"{owner}: {z_name} must have shape (batch, {width}) ({blocks} blocks of hidden_size), "
                          f"got {tuple(z.shape)}")
-    return z, _state(model, owner, s_name, s, z.shape[0], model.hidden_size)
+    return z, _state(model, owner, s_name, s, z.shape[0], model.hidden_size, z_name)
 
 
 def _state_pair(model: nn.Module, owner: str, names: tuple, state, batch: int, hidden_size: int):
@@ -163,7 +163,7 @@ class ElmanRNN(nn.Module):
         """One time step: :math:`\\mathbf h_t = \\phi(U \\mathbf x_t + W \\mathbf h_{t-1} + \\mathbf b)` (batched rows)."""
         x_t = as_model_input(self, "x_t", x_t)
         _check_step_input("ElmanRNN.step", x_t, self.input_size, "x_t")
-        h = _state(self, "ElmanRNN.step", "h", h, x_t.shape[0], self.hidden_size)
+        h = _state(self, "ElmanRNN.step", "h", h, x_t.shape[0], self.hidden_size, "x_t")
         return _NONLINEARITIES[self.nonlinearity](x_t @ self.U.T + h @ self.W.T + self.b)
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None):

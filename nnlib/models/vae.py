@@ -121,7 +121,8 @@ def gaussian_kl_mc(mu, logvar, n_samples: int = 1000, generator: torch.Generator
     (estimate, standard_error) : two tensors of shape ``mu.shape[:-1]``
     """
     n_samples = check_positive_int("n_samples", n_samples)
-    mu, logvar = torch.as_tensor(mu), torch.as_tensor(logvar)
+    mu, logvar = (t if isinstance(t, torch.Tensor) else torch.as_tensor(as_float_array(name, t))
+                  for name, t in (("mu", mu), ("logvar", logvar)))
     check_real_tensors("gaussian_kl_mc", mu=mu, logvar=logvar)
     _check_same_shape("gaussian_kl_mc", mu, logvar)
     eps = torch.randn((n_samples, *mu.shape), generator=generator, dtype=mu.dtype)
@@ -281,7 +282,7 @@ class VAE(nn.Module):
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The parameters ``(mu, logvar)`` of :math:`q_\\phi(\\mathbf z \\mid \\mathbf x)`, each (batch, latent_size)."""
         x = as_model_input(self, "x", x)
-        self._check("encode input", x, self.in_features)
+        self._check("encode: input x", x, self.in_features)
         h = self.encoder(x)
         return self.mu_head(h), self.logvar_head(h)
 
@@ -358,6 +359,8 @@ def importance_log_likelihood(model: VAE, x: torch.Tensor, n_samples: int = 100,
     grows (chapter 10, exercise on the importance-weighted bound).
     """
     n_samples = check_positive_int("n_samples", n_samples)
+    if not isinstance(model, VAE):
+        raise TypeError(f"model must be a nnlib.models.VAE, got {type(model).__name__}")
     mu, logvar = model.encode(x)
     z = model.reparameterize(mu, logvar, n_samples, generator)               # (K, n, d)
     log_px_z = -reconstruction_nll(x, model.decode(z), model.likelihood, model.obs_std)
