@@ -276,6 +276,11 @@ def is_linearly_separable(X, y, *, bias=False):
     (HiGHS) decides. Without ``bias`` the hyperplane passes through the origin, as in
     Cover's count. Chapter 02, "Counting dichotomies".
 
+    On the rare problem where HiGHS reports neither "feasible" nor "infeasible" (numerical
+    trouble on a nearly separable dichotomy), the margin LP
+    :math:`\\max t` subject to :math:`y_i w^\\top x_i \\ge t`, :math:`|w_j| \\le 1`, :math:`t \\le 1`,
+    which always has a solution, decides instead: separable if :math:`t^* > 10^{-9}\\max_i\\|x_i\\|`.
+
     Parameters
     ----------
     X : array_like, shape (P, N)
@@ -290,10 +295,15 @@ def is_linearly_separable(X, y, *, bias=False):
     from scipy.optimize import linprog
 
     X, y = _points_and_labels(X, y)
-    Xb = _with_bias(X, bias)
-    n = Xb.shape[1]
-    res = linprog(np.zeros(n), A_ub=-(y[:, None] * Xb), b_ub=-np.ones(len(y)),
-                  bounds=[(None, None)] * n, method="highs")
-    if res.status not in (0, 2):  # 0: feasible, 2: infeasible
+    A = -(y[:, None] * _with_bias(X, bias))  # rows -y_i x_i: A w <= -1 means y_i w.x_i >= 1
+    P, n = A.shape
+    res = linprog(np.zeros(n), A_ub=A, b_ub=-np.ones(P), bounds=[(None, None)] * n, method="highs")
+    if res.status in (0, 2):  # 0: feasible, 2: infeasible
+        return res.status == 0
+    c = np.zeros(n + 1)
+    c[-1] = -1.0  # maximise the margin t
+    res = linprog(c, A_ub=np.hstack([A, np.ones((P, 1))]), b_ub=np.zeros(P),
+                  bounds=[(-1.0, 1.0)] * n + [(None, 1.0)], method="highs")
+    if res.status != 0:
         raise RuntimeError(f"linprog could not decide separability: {res.message}")
-    return res.status == 0
+    return bool(-res.fun > 1e-9 * np.max(np.linalg.norm(A, axis=1)))

@@ -92,6 +92,27 @@ def test_separability_matches_cover_in_general_position():
     assert count == cover_count(6, 3) == 32
 
 
+def test_separability_falls_back_to_the_margin_lp(monkeypatch):
+    import scipy.optimize
+
+    real = scipy.optimize.linprog
+    calls = []
+
+    def flaky(c, **kw):  # the first (feasibility) LP reports numerical trouble, as HiGHS rarely does
+        calls.append(len(c))
+        res = real(c, **kw)
+        if len(calls) == 1:
+            res.status = 4
+        return res
+
+    monkeypatch.setattr(scipy.optimize, "linprog", flaky)
+    assert is_linearly_separable(CORNERS, [-1, -1, -1, 1], bias=True)
+    assert calls == [3, 4]
+    calls.clear()
+    assert not is_linearly_separable(CORNERS, [-1, 1, 1, -1], bias=True)
+    assert calls == [3, 4]
+
+
 @pytest.mark.parametrize("call, error, match", [
     (lambda: threshold_unit("a", [1, 1], 1), TypeError, "x must be"),
     (lambda: threshold_unit(CORNERS, [1, 1, 1], 1), ValueError, "weights must have shape"),
