@@ -144,8 +144,12 @@ def check_flag(name: str, value) -> bool:
 
 
 def check_choice(name: str, value, choices) -> object:
-    """Return ``value`` if it is one of ``choices``, else raise ``ValueError`` listing them."""
-    if not isinstance(value, (str, int, float, bool, type(None))) or value not in choices:
+    """Return ``value`` if it is one of ``choices``, else raise ``ValueError`` listing them.
+
+    A bool is not taken for the integer it equals (``True`` is not the choice ``1``).
+    """
+    is_bool_for_number = isinstance(value, bool) and not any(isinstance(c, bool) for c in choices)
+    if is_bool_for_number or not isinstance(value, (str, int, float, bool, type(None))) or value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
     return value

@@ -87,6 +87,8 @@ def as_generator(rng=None, name: str = "rng") -> np.random.Generator:
     Raises ``TypeError`` naming ``name`` for anything else (a float, a string, a legacy
     ``RandomState``), so a wrong argument never silently means "unseeded".
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the parameter's name as a string, got {type(name).__name__}")
     if rng is None:
         return _stream
     if isinstance(rng, np.random.Generator):

@@ -95,8 +95,8 @@ def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
 # ------------------------------------------------------------ single-channel 1-D/2-D
 def _as_array(name: str, x, ndim: int) -> np.ndarray:
     arr = as_float_array(name, x)
-    if arr.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
+    if arr.ndim != ndim or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty {ndim}-D array, got shape {arr.shape}")
     return arr
 
 

@@ -64,7 +64,7 @@ def hamming(a, b) -> np.ndarray | int:
     Broadcasts over leading axes: ``hamming(states (B, n), pattern (n,))`` gives ``(B,)``.
     The last axes must have equal length, otherwise ``ValueError`` names both shapes.
     """
-    a, b = np.asarray(a), np.asarray(b)
+    a, b = as_float_array("a", a, dtype=None), as_float_array("b", b, dtype=None)
     if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-1]:
         raise ValueError("hamming: a and b must be arrays of equal length along the last axis, "
                          f"got shapes {a.shape} and {b.shape}")

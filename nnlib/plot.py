@@ -96,6 +96,8 @@ def image_grid(images, labels=None, *, ncols: int = 10, cmap: str = "gray_r", si
         raise ValueError(f"images must have shape (n, h, w) with n >= 1, got {images.shape}")
     if labels is not None and (isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__")):
         raise TypeError(f"labels must be a sequence with one label per image, got {type(labels).__name__} {labels!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string or None, got {type(title).__name__}")
     vmin = None if vmin is None else check_real("vmin", vmin)
     vmax = None if vmax is None else check_real("vmax", vmax)
     if not isinstance(cmap, (str, mpl.colors.Colormap)):
@@ -195,6 +197,8 @@ def histograms(arrays: dict, *, ax=None, bins: int = 40, log_abs: bool = False, 
     names the quantity and may contain matplotlib math, e.g. ``r"$\\partial E/\\partial W$"``.
     """
     log_abs = check_flag("log_abs", log_abs)
+    if not isinstance(xlabel, str):
+        raise TypeError(f"xlabel must be a string, got {type(xlabel).__name__}")
     if arrays is not None and not isinstance(arrays, dict):
         raise TypeError(f"arrays must be a dict label -> array, got {type(arrays).__name__}")
     if not arrays:

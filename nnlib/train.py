@@ -37,6 +37,8 @@ def accuracy(outputs: torch.Tensor, targets: torch.Tensor) -> float:
         raise TypeError(f"accuracy: targets must be integer class labels, got dtype {targets.dtype}")
     if targets.ndim != 1:
         raise ValueError(f"accuracy: targets must be a 1-D tensor of class labels, got shape {tuple(targets.shape)}")
+    if bool((targets < 0).any()):
+        raise ValueError(f"accuracy: targets must be class labels >= 0, got a minimum of {targets.min().item()}")
     if bool(torch.isnan(outputs).any()):
         return float("nan")  # a NaN logit has no arg-max: the accuracy is undefined, not 0 or 1
     if outputs.ndim == 2 and outputs.shape[1] > 1:

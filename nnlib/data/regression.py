@@ -139,7 +139,10 @@ class Standardizer:
 
     def inverse_scale(self, spread, power: int = 1) -> np.ndarray:
         power = check_choice("power", power, (1, 2))
-        return as_float_array("spread", spread) * self.std**power
+        spread = as_float_array("spread", spread)
+        if np.any(spread < 0):
+            raise ValueError(f"spread must be >= 0 (a standard deviation or a variance), got a minimum of {spread.min()}")
+        return spread * self.std**power
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,7 @@ class LSTMCell(nn.Module):
         (after a backward pass).
         """
         k = LSTM_GATES.index(check_choice("gate", gate, LSTM_GATES))
+        grad = check_flag("grad", grad)
         rows = slice(k * self.hidden_size, (k + 1) * self.hidden_size)
         tensors = (self.weight_x, self.weight_h, self.bias)
         if grad:
