@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import check_choice, check_flag, check_positive_int, check_sizes
+from .._checks import (as_float_array, check_budget, check_choice, check_finite, check_flag, check_in_range,
+                       check_non_negative, check_positive, check_positive_int, check_sizes)
+from .._random import as_generator, torch_generator
 from ._inputs import as_model_input
 
-__all__ = ["Autoencoder", "digits_autoencoder"]
+__all__ = ["Autoencoder", "digits_autoencoder", "corrupt", "CorruptedPairs", "contractive_penalty",
+           "kl_sparsity", "kl_sparsity_grad", "principal_angles", "train_linear_autoencoder"]
 
 #: Activation names accepted by :class:`Autoencoder` and the functions they stand for.
 #: (Module-level only, not re-exported by ``nnlib.models``.)
@@ -189,3 +193,247 @@ def digits_autoencoder(code_size: int = 2, hidden_sizes: Sequence[int] = (128,),
     hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
     return Autoencoder([64, *hidden_sizes, code_size], activation="relu", code_activation="identity",
                        output_activation="sigmoid", tied=tied)
+
+
+# --------------------------------------------------------------------------- regularised autoencoders
+# Denoising, contractive and sparse autoencoders, and the linear autoencoder's link to PCA
+# (chapter 07, "Beyond the bottleneck" and "Linear autoencoders find the principal subspace").
+
+#: Corruption processes accepted by :func:`corrupt`.
+CORRUPTIONS = ("gaussian", "mask")
+
+
+def _as_tensor(name: str, x) -> torch.Tensor:
+    if isinstance(x, torch.Tensor):
+        if not x.is_floating_point():
+            raise TypeError(f"{name} must be a real floating tensor, got dtype {x.dtype}")
+        return x
+    return torch.as_tensor(as_float_array(name, x), dtype=torch.get_default_dtype())
+
+
+def corrupt(x, kind: str = "gaussian", level: float = 0.1, *, rng=None) -> torch.Tensor:
+    """A corrupted copy :math:`\\tilde{\\mathbf x} \\sim q(\\tilde{\\mathbf x} \\mid \\mathbf x)` of a batch.
+
+    ``"gaussian"``: :math:`\\tilde{\\mathbf x} = \\mathbf x + \\sigma\\boldsymbol\\varepsilon`,
+    :math:`\\boldsymbol\\varepsilon \\sim \\mathcal N(0, I)`, with :math:`\\sigma` = ``level``;
+    ``"mask"``: every entry is set to 0 independently with probability ``level``. A denoising
+    autoencoder is trained to map :math:`\\tilde{\\mathbf x}` back to the clean
+    :math:`\\mathbf x` (chapter 07, equation ``eq-07-dae``).
+
+    Parameters
+    ----------
+    x : tensor or array
+        The clean batch (any shape).
+    kind : str
+        One of ``CORRUPTIONS``.
+    level : float
+        Noise standard deviation (``"gaussian"``, >= 0) or masking probability (``"mask"``, in [0, 1]).
+    rng : int, torch.Generator or None
+        Randomness (see :func:`nnlib.torch_generator`); None uses torch's global stream.
+    """
+    x = _as_tensor("x", x)
+    kind = check_choice("kind", kind, CORRUPTIONS)
+    level = (check_non_negative("level", level) if kind == "gaussian"
+             else check_in_range("level", level, 0, 1, high_inclusive=True))
+    generator = torch_generator(rng)
+    if kind == "gaussian":
+        return x + level * torch.randn(x.shape, generator=generator, dtype=x.dtype)
+    return x * (torch.rand(x.shape, generator=generator, dtype=x.dtype) >= level)
+
+
+class CorruptedPairs(torch.utils.data.Dataset):
+    """Pairs :math:`(\\tilde{\\mathbf x}, \\mathbf x)`, corrupted anew each time an item is read.
+
+    Give it to :func:`nnlib.train.fit` as ``train_data`` to train a denoising autoencoder:
+    every epoch sees a fresh draw of :func:`corrupt` (torch's global stream, which
+    ``nnlib.seed`` sets). Chapter 07.
+
+    Parameters
+    ----------
+    X : tensor or array of shape (N, n)
+        The clean examples.
+    kind, level : see :func:`corrupt`
+    """
+
+    def __init__(self, X, kind: str = "gaussian", level: float = 0.1):
+        corrupt(torch.zeros(1), kind, level)  # checks kind and level once
+        X = _as_tensor("X", X)
+        if X.dim() != 2:
+            raise ValueError(f"X must have shape (N, n), got shape {tuple(X.shape)}")
+        self.X, self.kind, self.level = X, kind, level
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    def __getitem__(self, i):
+        x = self.X[i]
+        return corrupt(x, self.kind, self.level), x
+
+    def __getitems__(self, indices):
+        # Batched read (torch's DataLoader uses it when present): one noise draw per batch.
+        x = self.X[torch.as_tensor(indices)]
+        return list(zip(corrupt(x, self.kind, self.level), x))
+
+
+_DERIVATIVES = {"sigmoid": lambda h: h * (1 - h), "tanh": lambda h: 1 - h ** 2}
+
+
+def contractive_penalty(layer: nn.Linear, x, activation: str = "sigmoid") -> torch.Tensor:
+    """Squared Frobenius norm of the encoder Jacobian, :math:`\\|J_f(\\mathbf x)\\|_F^2`, per example.
+
+    For one layer :math:`\\mathbf h = \\varphi(W\\mathbf x + \\mathbf b)` the Jacobian is
+    :math:`J = \\operatorname{diag}(\\varphi'(\\mathbf a))\\,W`, so
+
+    .. math::
+        \\|J\\|_F^2 = \\sum_j \\varphi'(a_j)^2 \\sum_i W_{ji}^2, \\qquad
+        \\varphi' = h_j(1-h_j) \\text{ (sigmoid)}, \\quad 1-h_j^2 \\text{ (tanh)}
+
+    (chapter 07, equation ``eq-07-cae-closed``). Differentiable, so it can be added to a loss
+    (the contractive autoencoder of Rifai et al., 2011).
+
+    Parameters
+    ----------
+    layer : torch.nn.Linear
+        The encoder layer (weight :math:`W` of shape (k, n), bias :math:`\\mathbf b`).
+    x : tensor or array of shape (batch, n)
+    activation : {"sigmoid", "tanh"}
+
+    Returns
+    -------
+    tensor of shape (batch,)
+    """
+    if not isinstance(layer, nn.Linear):
+        raise TypeError(f"layer must be a torch.nn.Linear, got {type(layer).__name__}")
+    activation = check_choice("activation", activation, tuple(_DERIVATIVES))
+    x = _as_tensor("x", x).to(layer.weight.dtype)
+    if x.dim() != 2 or x.shape[1] != layer.in_features:
+        raise ValueError(f"x must have shape (batch, {layer.in_features}), got shape {tuple(x.shape)}")
+    h = ACTIVATIONS[activation](layer(x))
+    return (_DERIVATIVES[activation](h) ** 2) @ (layer.weight ** 2).sum(1)
+
+
+def _check_code(h, rho: float):
+    h = _as_tensor("h", h)
+    if h.dim() != 2:
+        raise ValueError(f"h must have shape (batch, k), got shape {tuple(h.shape)}")
+    rho = check_in_range("rho", rho, 0, 1, low_inclusive=False)
+    return h, rho
+
+
+def kl_sparsity(h, rho: float = 0.05) -> torch.Tensor:
+    """Sparsity penalty :math:`\\sum_j \\mathrm{KL}(\\rho \\,\\|\\, \\hat\\rho_j)` on the mean code activations.
+
+    .. math::
+        \\hat\\rho_j = \\frac1N \\sum_{p=1}^N h_j^{(p)}, \\qquad
+        \\mathrm{KL}(\\rho\\,\\|\\,\\hat\\rho_j) = \\rho \\ln\\frac{\\rho}{\\hat\\rho_j}
+        + (1-\\rho) \\ln\\frac{1-\\rho}{1-\\hat\\rho_j}
+
+    for code units with values in (0, 1) (sigmoid); chapter 07, equation ``eq-07-kl-sparse``.
+    Its gradient is :func:`kl_sparsity_grad`.
+
+    Parameters
+    ----------
+    h : tensor of shape (batch, k)
+        Codes of a batch, entries in (0, 1).
+    rho : float in (0, 1)
+        Target mean activation.
+    """
+    h, rho = _check_code(h, rho)
+    rho_hat = h.mean(0)
+    return (rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))).sum()
+
+
+def kl_sparsity_grad(h, rho: float = 0.05) -> torch.Tensor:
+    """Gradient of :func:`kl_sparsity` with respect to every code entry :math:`h_j^{(p)}`.
+
+    .. math::
+        \\frac{\\partial}{\\partial h_j^{(p)}} \\sum_i \\mathrm{KL}(\\rho\\,\\|\\,\\hat\\rho_i)
+        = \\frac1N \\Big(-\\frac{\\rho}{\\hat\\rho_j} + \\frac{1-\\rho}{1-\\hat\\rho_j}\\Big)
+
+    (chapter 07, equation ``eq-07-kl-grad``): the same for every example, because
+    :math:`\\hat\\rho_j` is an average. Returns a tensor of the shape of ``h``.
+    """
+    h, rho = _check_code(h, rho)
+    rho_hat = h.mean(0)
+    return ((-rho / rho_hat + (1 - rho) / (1 - rho_hat)) / len(h)).expand_as(h).clone()
+
+
+def principal_angles(A, B) -> np.ndarray:
+    """Principal angles (radians, ascending) between the column spaces of ``A`` and ``B``.
+
+    With orthonormal bases :math:`Q_A, Q_B` (QR), the cosines of the angles are the singular
+    values of :math:`Q_A^\\top Q_B` and their sines those of :math:`Q_B - Q_A Q_A^\\top Q_B`;
+    the angles are computed from both (``arctan2``), which keeps small angles accurate
+    (chapter 07, equation ``eq-07-angles``).
+
+    Parameters
+    ----------
+    A, B : arrays of shape (n, p) and (n, q), full column rank, p, q <= n
+    """
+    A, B = check_finite("A", A), check_finite("B", B)
+    if A.ndim != 2 or B.ndim != 2 or A.shape[0] != B.shape[0]:
+        raise ValueError(f"A and B must be matrices with the same number of rows, got shapes {A.shape} and {B.shape}")
+    if A.shape[1] > A.shape[0] or B.shape[1] > B.shape[0] or 0 in A.shape or 0 in B.shape:
+        raise ValueError(f"A and B need 1 <= columns <= rows, got shapes {A.shape} and {B.shape}")
+    if A.shape[1] < B.shape[1]:
+        A, B = B, A
+    QA, QB = np.linalg.qr(A)[0], np.linalg.qr(B)[0]
+    cos = np.linalg.svd(QA.T @ QB, compute_uv=False)                      # descending
+    sin = np.sort(np.linalg.svd(QB - QA @ (QA.T @ QB), compute_uv=False))  # ascending
+    return np.arctan2(sin[:len(cos)], cos)
+
+
+def train_linear_autoencoder(X, code_size: int, *, steps: int = 3000, lr: float | None = None,
+                             init_scale: float = 0.1, rng=None):
+    """Full-batch gradient descent on a linear autoencoder :math:`\\hat{\\mathbf x} = M W \\mathbf x`.
+
+    The data are centred; with :math:`C = X^\\top X / N` and :math:`P = MW` the loss (mean over
+    examples of the squared error) and its gradients are
+
+    .. math::
+        L = \\operatorname{tr}\\big((I-P)\\,C\\,(I-P)^\\top\\big), \\quad
+        \\frac{\\partial L}{\\partial M} = -2\\,(I-P)\\,C\\,W^\\top, \\quad
+        \\frac{\\partial L}{\\partial W} = -2\\,M^\\top (I-P)\\,C
+
+    (chapter 07, equation ``eq-07-linear-grads``). Numpy, float64.
+
+    Parameters
+    ----------
+    X : array of shape (N, n)
+    code_size : int
+        :math:`k`, at most ``n``.
+    steps : int
+        Number of gradient steps.
+    lr : float or None
+        Step size; None means :math:`0.4/\\lambda_{\\max}(C)`.
+    init_scale : float
+        Standard deviation of the Gaussian initial weights.
+    rng : Generator, int or None (see :func:`nnlib.as_generator`)
+
+    Returns
+    -------
+    W : (k, n) array, M : (n, k) array, losses : (steps,) array (loss before each step)
+    """
+    X = check_finite("X", X)
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (N, n), got shape {X.shape}")
+    n = X.shape[1]
+    k = check_positive_int("code_size", code_size)
+    if k > n:
+        raise ValueError(f"code_size must be <= the number of features {n}, got {k}")
+    steps = check_budget("steps", check_positive_int("steps", steps))
+    init_scale = check_positive("init_scale", init_scale)
+    Xc = X - X.mean(0)
+    C = Xc.T @ Xc / len(Xc)
+    lr = 0.4 / max(np.linalg.eigvalsh(C)[-1], 1e-300) if lr is None else check_positive("lr", lr)
+    generator = as_generator(rng)
+    W = init_scale * generator.standard_normal((k, n))
+    M = init_scale * generator.standard_normal((n, k))
+    losses = np.empty(steps)
+    eye = np.eye(n)
+    for s in range(steps):
+        R = eye - M @ W
+        RC = R @ C
+        losses[s] = np.trace(RC @ R.T)
+        M, W = M + 2 * lr * RC @ W.T, W + 2 * lr * M.T @ RC
+    return W, M, losses
