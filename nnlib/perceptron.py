@@ -23,7 +23,7 @@ from math import comb
 
 import numpy as np
 
-from ._checks import (as_float_array, check_budget, check_flag, check_in_range, check_positive_int, check_real,
+from ._checks import (as_float_array, check_budget, check_finite, check_flag, check_in_range, check_positive_int, check_real,
                       check_shape)
 from ._random import as_generator
 
@@ -77,8 +77,8 @@ def threshold_unit(x, weights, threshold):
     ndarray of int, shape (...)
         The outputs 0 or 1.
     """
-    x = as_float_array("x", x)
-    w = as_float_array("weights", weights)
+    x = check_finite("x", x)  # a NaN input has no 0/1 output: refuse it rather than answer 0
+    w = check_finite("weights", weights)
     if w.ndim != 1 or x.ndim < 1 or x.shape[-1] != w.shape[0]:
         raise ValueError(f"weights must have shape (n,) with n = x.shape[-1]; got weights {w.shape}, x {x.shape}")
     theta = check_real("threshold", threshold)

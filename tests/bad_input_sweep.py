@@ -2113,6 +2113,56 @@ def _():
     return forward_mode.Dual(np.ones((2, 3))).reshape, dict(shape0=3, shape1=2), ("shape0", "shape1")
 
 
+_AND_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+_AND_Y = [-1, -1, -1, 1]
+
+
+@spec("nnlib.perceptron.threshold_unit", x=P("arr", ok={"extra-dim", "missing-dim", "empty"}), weights="arr",
+      threshold="real")
+def _():
+    from nnlib import perceptron
+    return perceptron.threshold_unit, dict(x=np.array(_AND_X), weights=np.array([1.0, 1.0]), threshold=1.5)
+
+
+@spec("nnlib.perceptron.perceptron_fit", X="arr", y=P("arr", ok={"neg"}), bias="bool", max_epochs="int",
+      shuffle="bool", rng="rng")
+def _():
+    from nnlib import perceptron
+    return perceptron.perceptron_fit, dict(X=np.array(_AND_X), y=np.array(_AND_Y), bias=True, max_epochs=50,
+                                           shuffle=True, rng=0)
+
+
+@spec("nnlib.perceptron.margin_data", n_points="int", n_features="int", margin="prob", rng="rng")
+def _():
+    from nnlib import perceptron
+    return perceptron.margin_data, dict(n_points=20, n_features=3, margin=0.1, rng=0)
+
+
+@spec("nnlib.perceptron.novikoff_bound", X="arr", y=P("arr", ok={"neg"}), u="arr", bias="bool")
+def _():
+    from nnlib import perceptron
+    return perceptron.novikoff_bound, dict(X=np.array(_AND_X), y=np.array(_AND_Y), u=np.array([2.0, 2.0, -3.0]),
+                                           bias=True)
+
+
+@spec("nnlib.perceptron.cover_count", n_points="int", n_features="int")
+def _():
+    from nnlib import perceptron
+    return perceptron.cover_count, dict(n_points=8, n_features=3)
+
+
+@spec("nnlib.perceptron.cover_fraction", n_points="int", n_features="int")
+def _():
+    from nnlib import perceptron
+    return perceptron.cover_fraction, dict(n_points=8, n_features=3)
+
+
+@spec("nnlib.perceptron.is_linearly_separable", X="arr", y=P("arr", ok={"neg"}), bias="bool")
+def _():
+    from nnlib import perceptron
+    return perceptron.is_linearly_separable, dict(X=np.array(_AND_X), y=np.array(_AND_Y), bias=True)
+
+
 @spec("nnlib.hopfield.hopfield_weights", patterns="arr", rule="choice")
 def _():
     from nnlib import hopfield
