@@ -4,6 +4,8 @@ Every chapter of the book imports its reusable code from here. Modules (one idea
 
 ``neurons``        Hodgkin-Huxley and LIF neurons, the LIF tuning curve (chapter 01)
 ``synapses``       PSC filters, spike trains, a small spiking network (chapter 01)
+``phase_plane``    FitzHugh-Nagumo and the theta neuron in the phase plane (chapter 01)
+``perceptron``     threshold units, the perceptron rule, Novikoff's bound, Cover's count (chapter 02)
 ``approximation``  universal approximation built by hand (chapter 02)
 ``functional``     activations, softmax and losses in numpy, the one home of each formula
 ``gradcheck``      finite-difference gradient checks (chapter 03)
@@ -12,6 +14,8 @@ Every chapter of the book imports its reusable code from here. Modules (one idea
 ``forward_mode``   forward-mode differentiation with dual numbers (chapter 04)
 ``nn``             layers and losses built on ``autodiff`` (chapter 04)
 ``optim``          update rules, the SGD and Adam optimisers, trajectories (chapters 04, 06)
+``schedules``      learning-rate schedules as closed forms of torch's schedulers (chapter 06)
+``least_squares``  least squares as a test bed: Hessian, condition number, mini-batch SGD (chapter 06)
 ``conv``           convolution and pooling from the equations (chapter 08)
 ``hopfield``       Hopfield networks: storage rules, recall, capacity (chapter 09)
 ``boltzmann``      stochastic units, Glauber dynamics, Boltzmann machines (chapter 09)
