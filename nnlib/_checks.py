@@ -244,3 +244,12 @@ def check_new_shape(name: str, shape, old_shape: tuple, what: str = "x") -> tupl
     if shape.count(-1) > 1 or (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
         raise ValueError(f"cannot reshape {what} of shape {tuple(old_shape)} ({size} entries) into {name} {shape}")
     return shape
+
+
+def check_broadcast(op: str, **arrays) -> tuple:
+    """Raise ``ValueError`` naming every argument unless the arrays broadcast together; return the common shape."""
+    try:
+        return np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} of shape {np.shape(a)}" for name, a in arrays.items())
+        raise ValueError(f"{op}: {shapes} do not broadcast together") from None

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_callable, check_interval, check_positive, check_positive_int, check_real
+from ._checks import as_float_array, check_broadcast, check_callable, check_interval, check_positive, check_positive_int, check_real
 from .functional import sigmoid
 
 __all__ = [
@@ -57,10 +57,7 @@ def smooth_step(x, center, steepness):
     """
     w = check_positive("steepness", steepness)
     x, center = as_float_array("x", x), as_float_array("center", center)
-    try:
-        np.broadcast_shapes(x.shape, center.shape)
-    except ValueError:
-        raise ValueError(f"center must be a number or broadcast against x: shapes {center.shape} and {x.shape}") from None
+    check_broadcast("smooth_step", x=x, center=center)
     return sigmoid(w * (x - center))
 
 

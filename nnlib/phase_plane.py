@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlib._checks import (as_float_array, check_budget, check_callable, check_finite, check_non_negative,
+from nnlib._checks import (as_float_array, check_broadcast, check_budget, check_callable, check_finite, check_non_negative,
                            check_positive, check_real)
 
 __all__ = [
@@ -58,6 +58,7 @@ def fhn_rhs(v, w, I=0.0, a=0.7, b=0.8, eps=0.08):
     ``v``, ``w`` and ``I`` broadcast against each other. Returns ``(dv/dt, dw/dt)``.
     """
     v, w, I = as_float_array("v", v), as_float_array("w", w), as_float_array("I", I)
+    check_broadcast("fhn_rhs", v=v, w=w, I=I)
     a, b, eps = _params(a, b, eps)
     return v - v**3 / 3.0 + I - w, eps * (v + a - b * w)
 
@@ -260,6 +261,7 @@ def theta_rhs(theta, I):
     saddle-node bifurcation on an invariant circle).
     """
     theta, I = as_float_array("theta", theta), as_float_array("I", I)
+    check_broadcast("theta_rhs", theta=theta, I=I)
     c = np.cos(theta)
     return 1.0 - c + (1.0 + c) * I
 

@@ -2113,6 +2113,82 @@ def _():
     return forward_mode.Dual(np.ones((2, 3))).reshape, dict(shape0=3, shape1=2), ("shape0", "shape1")
 
 
+_VOLTS = np.linspace(-2.0, 2.0, 5)
+_FHN = dict(a="real", b="pos", eps="pos")
+
+
+@spec("nnlib.phase_plane.fhn_rhs", v=P("arr", ok={"extra-dim", "missing-dim", "empty"}),
+      w=P("arr", ok={"extra-dim", "missing-dim", "empty"}), I=P("real", ok={"neg", "zero"}), **_FHN)
+def _():
+    from nnlib import phase_plane as pp
+    return pp.fhn_rhs, dict(v=_VOLTS, w=0.5 * _VOLTS, I=0.5, a=0.7, b=0.8, eps=0.08)
+
+
+@spec("nnlib.phase_plane.fhn_nullclines", v=P("arr", ok={"extra-dim", "missing-dim", "empty"}),
+      I=P("real", ok={"neg", "zero"}), a="real", b="pos")
+def _():
+    from nnlib import phase_plane as pp
+    return pp.fhn_nullclines, dict(v=_VOLTS, I=0.5, a=0.7, b=0.8)
+
+
+@spec("nnlib.phase_plane.fhn_fixed_points", I=P("real", ok={"neg", "zero"}), a="real", b="pos")
+def _():
+    from nnlib import phase_plane as pp
+    return pp.fhn_fixed_points, dict(I=0.5, a=0.7, b=0.8)
+
+
+@spec("nnlib.phase_plane.fhn_jacobian", v=P("arr", ok={"extra-dim", "missing-dim", "empty"}), b="pos", eps="pos")
+def _():
+    from nnlib import phase_plane as pp
+    return pp.fhn_jacobian, dict(v=_VOLTS, b=0.8, eps=0.08)
+
+
+@spec("nnlib.phase_plane.fhn_hopf_currents", **_FHN)
+def _():
+    from nnlib import phase_plane as pp
+    return pp.fhn_hopf_currents, dict(a=0.7, b=0.8, eps=0.08)
+
+
+@spec("nnlib.phase_plane.classify_fixed_point", J="arr")
+def _():
+    from nnlib import phase_plane as pp
+    return pp.classify_fixed_point, dict(J=np.array([[1.0, -1.0], [0.08, -0.064]]))
+
+
+@spec("nnlib.phase_plane.rk4", rhs="callable", y0=P("arr", ok={"extra-dim", "missing-dim"}), duration="pos", dt="pos")
+def _():
+    from nnlib import phase_plane as pp
+    return pp.rk4, dict(rhs=lambda t, y: -y, y0=np.array([1.0, 2.0]), duration=1.0, dt=0.1)
+
+
+@spec("nnlib.phase_plane.simulate_fhn", I=P("arr", ok={"missing-dim", "neg", "zero"}), duration="pos", dt="pos",
+      v0=P("arr", ok={"missing-dim", "neg", "zero"}), w0=P("arr", ok={"missing-dim", "neg", "zero"}), **_FHN)
+def _():
+    from nnlib import phase_plane as pp
+    return pp.simulate_fhn, dict(I=np.array([0.2, 0.5]), duration=5.0, dt=0.05, v0=np.array([-1.0, -1.0]),
+                                 w0=np.array([-0.5, -0.5]), a=0.7, b=0.8, eps=0.08)
+
+
+@spec("nnlib.phase_plane.theta_rhs", theta=P("arr", ok={"extra-dim", "missing-dim", "empty"}),
+      I=P("arr", ok={"extra-dim", "missing-dim", "neg", "zero"}))
+def _():
+    from nnlib import phase_plane as pp
+    return pp.theta_rhs, dict(theta=_VOLTS, I=np.full(5, 0.1))
+
+
+@spec("nnlib.phase_plane.theta_rate", I=P("arr", ok={"extra-dim", "missing-dim", "empty"}))
+def _():
+    from nnlib import phase_plane as pp
+    return pp.theta_rate, dict(I=np.array([0.0, 0.1, 1.0]))
+
+
+@spec("nnlib.phase_plane.crossing_frequency", t="arr", x="arr", level="real", transient="nonneg")
+def _():
+    from nnlib import phase_plane as pp
+    t = np.linspace(0.0, 10.0, 1001)
+    return pp.crossing_frequency, dict(t=t, x=np.sin(2 * np.pi * t), level=0.0, transient=1.0)
+
+
 _AND_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 _AND_Y = [-1, -1, -1, 1]
 
@@ -2539,6 +2615,9 @@ VALID_BY_DESIGN = {
     'a function that returns NaN is still a function; its NaN reaches the result': [
         ('nn.Sequential', 'layer0', 'nan-fn'), ('nn.Sequential', 'layer1', 'nan-fn'),
         ('uncertainty.deep_ensemble', 'train', 'nan-fn'), ('forward_mode.jacobian_fwd', 'f', 'nan-fn'),
+    ],
+    'integrating an empty state gives an empty trajectory': [
+        ('phase_plane.rk4', 'y0', 'empty'),
     ],
     'a large integer below 2**32 is a valid seed': [
         ('uncertainty.deep_ensemble', 'seeds', 'huge-width'),

@@ -345,6 +345,8 @@ def _numpy_calls():
     from nnlib.data.regression import load_co2, make_xsinx
     from nnlib.data.toy import spirals
     from nnlib.hopfield import hamming, to_bipolar
+    from nnlib.perceptron import threshold_unit
+    from nnlib.phase_plane import fhn_rhs
     params = backprop.init_params([2, 3, 1], rng=0)
     X = np.zeros((4, 2))
     rnn = bptt.init_rnn(1, 3, 1, rng=0)
@@ -373,7 +375,7 @@ def _numpy_calls():
         (lambda: check_grad(None, np.zeros(2), np.zeros(2)), TypeError, "f must be a function"),
         (lambda: check_grad(np.sum, np.zeros(2), "g"), TypeError, "analytic_grad must be"),
         (lambda: approximation.piece(np.zeros(3), None, 1.0, 5.0), TypeError, "left must be"),
-        (lambda: approximation.smooth_step(np.zeros(5), np.zeros(2), 5.0), ValueError, "center must be a number or broadcast"),
+        (lambda: approximation.smooth_step(np.zeros(5), np.zeros(2), 5.0), ValueError, r"smooth_step: x of shape \(5,\), center of shape \(2,\) do not broadcast"),
         (lambda: hamming(None, np.zeros((2, 6))), TypeError, "a must be a real number or array"),
         (lambda: hamming(np.zeros(3), np.zeros((2, 6))), ValueError, "a and b must be arrays of equal length"),
         (lambda: to_bipolar([0, 2]), ValueError, "x01 must be an array of 0s and 1s"),
@@ -391,6 +393,8 @@ def _numpy_calls():
         (lambda: load_co2(start_year=np.zeros(2)), TypeError, "start_year must be a single number"),
         (lambda: spirals(turns="abc"), TypeError, "turns must be"),
         (lambda: next_number_sequences(2, 4, scale=None), TypeError, "scale must be"),
+        (lambda: threshold_unit([[0.0, np.nan]], [1.0, 1.0], 0.5), ValueError, "x must be finite"),
+        (lambda: fhn_rhs(np.zeros(3), np.zeros(2)), ValueError, r"v of shape \(3,\), w of shape \(2,\), I of shape \(\) do not"),
     ]
 
 
