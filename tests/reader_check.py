@@ -8,7 +8,16 @@ book blocked. A page fails when it
 - makes a request that leaves the book, or a local request that fails (404, ...),
 - shows math that MathJax did not typeset,
 - has an image that did not load,
-- has a widget output that the widget manager did not render.
+- has a widget output that the widget manager did not render,
+- has a code cell or output that needs sideways scrolling, or a display equation wider than
+  the text column, at a 1280 px window,
+- has a figure without a real description (alt text missing or a file name).
+
+It also estimates the size of the text inside every figure and widget frame as the reader sees
+it: the book's figures use 10 pt text (``nnlib.plot.BOOK_STYLE``), which a PNG saved at ``d`` dpi
+draws ``10 d / 72`` pixels tall, scaled by the displayed width over the PNG's width (the dpi is
+read from the PNG's pHYs chunk). Figures whose text comes out smaller than the body's smallest
+font are reported with the count (a measurement, not yet a failure).
 
 On every page with a frame slider (``nnlib.widgets.frame_slider``) it also moves the
 first slider one step and checks that the frame shown changes, with no kernel.
@@ -92,9 +101,9 @@ def move_first_slider(page) -> str | None:
     return None
 
 
-# Layout measurements at the reader's window width (reported, not yet failing: see the README):
-# code cells and outputs that need sideways scrolling, display equations wider than the text
-# column, and figures without a real description (alt text missing or a file hash).
+# Layout measurements at the reader's window width: code cells and outputs that need sideways
+# scrolling, display equations wider than the text column, and figures without a real
+# description (alt text missing or a file name). Each is a failure.
 LAYOUT_JS = """() => {
     const wide = el => el.scrollWidth > el.clientWidth + 1;
     const code = [...document.querySelectorAll('div.highlight pre, div.cell_output pre')]
@@ -106,6 +115,40 @@ LAYOUT_JS = """() => {
         .filter(img => img.naturalWidth > 0 && !img.closest('.widget-image, .jupyter-widgets'));
     const noAlt = figures.filter(img => !img.alt || /[0-9a-f]{16,}\\.(png|jpe?g|svg)$/.test(img.alt)).length;
     return {code, equations, figures: figures.length, noAlt};
+}"""
+
+# Text size inside figures and visible widget frames, as displayed: 10 pt at the PNG's dpi (its
+# pHYs chunk; 72 if absent), times displayed width / PNG width. Compared with the smallest font
+# of the body text (paragraphs, list items, captions, code).
+FIGURE_TEXT_JS = """async () => {
+    const dpiOf = async src => {
+        const bytes = new Uint8Array(await (await fetch(src)).arrayBuffer());
+        for (let i = 8; i + 8 < bytes.length; ) {
+            const len = (bytes[i] << 24 | bytes[i + 1] << 16 | bytes[i + 2] << 8 | bytes[i + 3]) >>> 0;
+            const type = String.fromCharCode(...bytes.slice(i + 4, i + 8));
+            if (type === 'pHYs') {
+                const ppm = (bytes[i + 8] << 24 | bytes[i + 9] << 16 | bytes[i + 10] << 8 | bytes[i + 11]) >>> 0;
+                return ppm * 0.0254;
+            }
+            if (type === 'IDAT') break;
+            i += 12 + len;
+        }
+        return 72;
+    };
+    const body = [...document.querySelectorAll('main p, main li, main figcaption, main pre')]
+        .filter(el => el.getBoundingClientRect().width > 0)
+        .map(el => parseFloat(getComputedStyle(el).fontSize));
+    const smallest = body.length ? Math.min(...body) : 12;
+    const images = [...document.querySelectorAll('main img')]
+        .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0 && /\\.png$|^blob:|^data:image\\/png/.test(img.src));
+    const small = [];
+    for (const img of images) {
+        let dpi = 72;
+        try { dpi = await dpiOf(img.src); } catch (e) {}
+        const px = 10 * dpi / 72 * img.getBoundingClientRect().width / img.naturalWidth;
+        if (px < smallest - 0.5) small.push(Math.round(px * 10) / 10);
+    }
+    return {smallest, images: images.length, small};
 }"""
 
 
@@ -123,7 +166,15 @@ def check_page(context, url: str, screenshot: Path | None) -> tuple[list[str], b
     problems += [f"unrendered math: {m!r}" for m in page.evaluate(UNRENDERED_MATH_JS)]
     problems += [f"image did not load: {src}" for src in page.evaluate(BROKEN_IMAGES_JS)]
     problems += [f"widget not rendered: {w}" for w in page.evaluate(UNRENDERED_WIDGETS_JS)]
-    LAYOUT.append(page.evaluate(LAYOUT_JS))
+    layout = page.evaluate(LAYOUT_JS)
+    layout["text"] = page.evaluate(FIGURE_TEXT_JS)
+    LAYOUT.append(layout)
+    if layout["code"]:
+        problems.append(f"{layout['code']} code cell(s) or output(s) need sideways scrolling")
+    if layout["equations"]:
+        problems.append(f"{layout['equations']} display equation(s) wider than the text column")
+    if layout["noAlt"]:
+        problems.append(f"{layout['noAlt']} figure(s) without alt text (or with a file name as alt text)")
     had_slider = page.evaluate(VISIBLE_FRAME_JS) is not None
     slider_problem = move_first_slider(page)
     if slider_problem:
@@ -179,6 +230,12 @@ def main(argv=None) -> int:
     print(f"layout at 1280 px: {total['code']} code/output blocks scroll sideways, {total['equations']} "
           f"display equations wider than the column, {total['noAlt']} of {total['figures']} figures "
           "without a real description (alt text)")
+    images = sum(m["text"]["images"] for m in LAYOUT)
+    small = [px for m in LAYOUT for px in m["text"]["small"]]
+    smallest = min((m["text"]["smallest"] for m in LAYOUT), default=0)
+    print(f"figure text: {len(small)} of {images} figures and visible widget frames draw their 10 pt text "
+          f"smaller than the body's smallest font ({smallest:g} px)"
+          + (f"; smallest {min(small):g} px, median {sorted(small)[len(small) // 2]:g} px" if small else ""))
     print(f"{failures} page(s) with problems")
     return int(failures > 0)
 
