@@ -229,7 +229,7 @@ def corrupt(x, kind: str = "gaussian", level: float = 0.1, *, rng=None) -> torch
     level : float
         Noise standard deviation (``"gaussian"``, >= 0) or masking probability (``"mask"``, in [0, 1]).
     rng : int, torch.Generator or None
-        Randomness (see :func:`nnlib.torch_generator`); None uses torch's global stream.
+        Randomness (see ``nnlib.torch_generator``); None uses torch's global stream.
     """
     x = _as_tensor("x", x)
     kind = check_choice("kind", kind, CORRUPTIONS)
@@ -408,7 +408,7 @@ def train_linear_autoencoder(X, code_size: int, *, steps: int = 3000, lr: float 
         Step size; None means :math:`0.4/\\lambda_{\\max}(C)`.
     init_scale : float
         Standard deviation of the Gaussian initial weights.
-    rng : Generator, int or None (see :func:`nnlib.as_generator`)
+    rng : Generator, int or None (see ``nnlib.as_generator``)
 
     Returns
     -------
