@@ -7,7 +7,7 @@ book blocked. A page fails when it
 - logs a console error or throws,
 - makes a request that leaves the book, or a local request that fails (404, ...),
 - shows math that MathJax did not typeset,
-- has an image that did not load,
+- has an image that did not load, or a link to the book's PDF that does not resolve,
 - has a widget output that the widget manager did not render,
 - has a code cell or output that needs sideways scrolling, or a display equation wider than
   the text column, at a 1280 px window,
@@ -51,6 +51,14 @@ UNRENDERED_MATH_JS = """() => [...document.querySelectorAll('.math')]
     .map(el => el.textContent.slice(0, 60))"""
 BROKEN_IMAGES_JS = """() => [...document.querySelectorAll('img')]
     .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 80))"""
+# Links to the book's PDF (the download menu's "the whole book") that do not resolve.
+BROKEN_PDF_LINKS_JS = """async () => {
+    const bad = [];
+    for (const a of document.querySelectorAll('a[href$=".pdf"]')) {
+        try { if (!(await fetch(a.href, {method: 'HEAD'})).ok) bad.push(a.href); } catch (e) { bad.push(a.href); }
+    }
+    return bad;
+}"""
 UNRENDERED_WIDGETS_JS = """() => [...document.querySelectorAll(
         'script[type="application/vnd.jupyter.widget-view+json"]')]
     .filter(s => !s.parentElement.querySelector('.jupyter-widgets, .lm-Widget'))
@@ -166,6 +174,7 @@ def check_page(context, url: str, screenshot: Path | None) -> tuple[list[str], b
     problems += [f"unrendered math: {m!r}" for m in page.evaluate(UNRENDERED_MATH_JS)]
     problems += [f"image did not load: {src}" for src in page.evaluate(BROKEN_IMAGES_JS)]
     problems += [f"widget not rendered: {w}" for w in page.evaluate(UNRENDERED_WIDGETS_JS)]
+    problems += [f"PDF link does not resolve: {u}" for u in page.evaluate(BROKEN_PDF_LINKS_JS)]
     layout = page.evaluate(LAYOUT_JS)
     layout["text"] = page.evaluate(FIGURE_TEXT_JS)
     LAYOUT.append(layout)
