@@ -10,7 +10,11 @@ stack) and visits every node once in reverse order, adding each node's
 contributions into its parents' gradients. Derived in chapter 04.
 
 Constants (Python numbers, numpy arrays) may appear on either side of an operator;
-they are not nodes of the graph and get no gradient, so pass data as plain arrays.
+they are not nodes of the graph and get no gradient, so pass data as plain arrays. A Var
+can be a constant too: a leaf made with ``requires_grad=False``, the result of
+:meth:`Var.detach`, or anything computed inside ``with no_grad():``. An operation none of
+whose inputs requires a gradient records nothing (its result is a constant leaf), as in
+PyTorch, so constants cost no graph and receive no ``.grad``.
 Array constants are cast to the Var's dtype, so float32 computations stay float32.
 Treat ``.grad`` arrays as read-only: they may be shared between nodes.
 
@@ -18,6 +22,8 @@ This module is numpy-only.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 import numpy as np
 
@@ -27,8 +33,25 @@ from ._checks import as_float_array, check_axis, check_flag, check_new_shape
 # not shadow Python's built-in ``sum``; use them as ``ad.sum(x)`` or ``x.sum()``.
 __all__ = [
     "Var", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu",
-    "softmax", "log_softmax", "reshape", "matmul",
+    "softmax", "log_softmax", "reshape", "matmul", "no_grad",
 ]
+
+_grad_enabled = True  # False inside ``with no_grad():``
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Context manager: operations inside record no graph, as ``torch.no_grad()``.
+
+    Their results are constant leaves (``requires_grad`` False): use it to evaluate a model
+    or to update parameters without building a graph that backward would follow.
+    """
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
 
 
 def _unbroadcast(g, shape):
@@ -128,18 +151,25 @@ class Var:
         ``g`` of this node: the vector-Jacobian products of the operation.
     op : str, optional
         A label for the operation (used when drawing graphs).
+    requires_grad : bool, optional
+        For a leaf: whether it is a variable that :meth:`backward` gives a gradient (the
+        default) or a constant. A computed Var requires a gradient when any parent does.
 
     Attributes
     ----------
     val : numpy.ndarray
     grad : numpy.ndarray or None
         :math:`\\partial L / \\partial` ``val`` after :meth:`backward`; None before.
+    requires_grad : bool
     """
 
-    __slots__ = ("val", "grad", "_parents", "_backward", "op")
+    __slots__ = ("val", "grad", "_parents", "_backward", "op", "requires_grad")
     __array_ufunc__ = None  # numpy defers to Var: `array * var` calls Var.__rmul__
 
-    def __init__(self, val, parents=(), backward=None, op=""):
+    def __init__(self, val, parents=(), backward=None, op="", requires_grad=True):
+        requires_grad = check_flag("requires_grad", requires_grad)
+        if parents and not (_grad_enabled and any(p.requires_grad for p in parents)):
+            parents, backward, requires_grad = (), None, False  # nothing to differentiate: a constant
         if not parents:
             val = np.array(as_float_array("val", val, dtype=None))  # a leaf owns a copy of its value
         elif type(val) is not np.ndarray:
@@ -151,6 +181,7 @@ class Var:
         self._parents = parents
         self._backward = backward
         self.op = op
+        self.requires_grad = requires_grad
 
     # ----- array-like conveniences -------------------------------------------------
     shape = property(lambda self: self.val.shape)
@@ -165,6 +196,10 @@ class Var:
     def parents(self) -> tuple:
         """The Vars this one was computed from (empty for a leaf)."""
         return self._parents
+
+    def detach(self) -> "Var":
+        """A constant leaf with a copy of this value: gradients do not flow back through it."""
+        return Var(self.val, requires_grad=False)
 
     def item(self) -> float:
         """The value of a one-element Var as a Python float."""
@@ -205,6 +240,9 @@ class Var:
             The seed :math:`\\partial L / \\partial` ``self``, of ``self``'s shape.
             Required unless ``self`` has exactly one element (then it defaults to 1).
         """
+        if not self.requires_grad:
+            raise ValueError("backward: this Var is a constant (requires_grad=False, detached, or computed "
+                             "under no_grad), so nothing depends on a variable")
         if grad is None:
             if self.val.size != 1:
                 raise ValueError(
@@ -224,6 +262,8 @@ class Var:
         for node in reversed(order):
             if node._parents and node.grad is not None:
                 for parent, g in zip(node._parents, node._backward(node.grad)):
+                    if not parent.requires_grad:
+                        continue  # a constant: no gradient
                     g = np.asarray(g, dtype=parent.val.dtype)  # a float32 leaf gets a float32 gradient
                     parent.grad = g if parent.grad is None else parent.grad + g
 

@@ -340,3 +340,27 @@ def test_public_graph_accessors():
     order = y.topological_order()
     assert order[0] is x and order[-1] is y and len(order) == 3
     assert y.parents[0].parents == (x,) and x.parents == ()
+
+
+def test_constants_detach_and_no_grad_match_torch():
+    """requires_grad=False leaves, detach() and no_grad() behave as torch's (chapter 04)."""
+    torch = pytest.importorskip("torch")
+    from nnlib.autodiff import no_grad
+    rng = np.random.default_rng(0)
+    xv, cv = rng.normal(size=3), rng.normal(size=3)
+    x, c = Var(xv), Var(cv, requires_grad=False)
+    y = (x * x).detach() * x + c * x  # d/dx = x^2 (detached factor) + c
+    y.sum().backward()
+    xt = torch.tensor(xv, requires_grad=True)
+    ct = torch.tensor(cv)
+    ((xt * xt).detach() * xt + ct * xt).sum().backward()
+    assert np.max(np.abs(x.grad - xt.grad.numpy())) < 1e-12
+    assert c.grad is None and not c.requires_grad
+    with no_grad():
+        z = x * 2.0 + c
+    assert not z.requires_grad and z.parents == ()
+    assert (x * 2.0).requires_grad  # recording resumes after the block
+    with pytest.raises(ValueError, match="backward: this Var is a constant"):
+        z.sum().backward()
+    with pytest.raises(TypeError, match="requires_grad must be True or False"):
+        Var(1.0, requires_grad="yes")
