@@ -206,6 +206,9 @@ def scaled_dot_product_attention_backward(dout, q, k, v, weights):
     """
     dout, q, k, v, A = (as_float_array(n, a) for n, a in
                         (("dout", dout), ("q", q), ("k", k), ("v", v), ("weights", weights)))
+    if min(a.ndim for a in (dout, q, k, v, A)) < 2:
+        raise ValueError("dout, q, k, v and weights must have at least 2 dimensions (..., T, d), got shapes "
+                         f"{dout.shape}, {q.shape}, {k.shape}, {v.shape} and {A.shape}")
     if A.shape[-2:] != (q.shape[-2], k.shape[-2]) or dout.shape[-2:] != (q.shape[-2], v.shape[-1]):
         raise ValueError(f"weights must end in shape ({q.shape[-2]}, {k.shape[-2]}) and dout in "
                          f"({q.shape[-2]}, {v.shape[-1]}), got {A.shape} and {dout.shape}")

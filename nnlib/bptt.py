@@ -251,7 +251,7 @@ def jacobian_norms(W, H, activation: str = "tanh") -> np.ndarray:
         Spectral norms; entry ``k`` belongs to the lag ``k`` (entry 0 is :math:`\\|I\\| = 1`).
     """
     check_choice("activation", activation, ("tanh", "linear"))
-    W, H = as_float_array("W", W), as_float_array("H", H)
+    W, H = check_finite("W", W), as_float_array("H", H)
     if W.ndim != 2 or W.shape[0] != W.shape[1] or H.ndim != 2 or H.shape[1] != W.shape[0]:
         raise ValueError(f"jacobian_norms: W must be (n, n) and H (T + 1, n); got W {W.shape}, H {H.shape}")
     T = H.shape[0] - 1

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlib._checks import check_flag, as_float_array, check_budget, check_finite, check_non_negative, check_positive
+from nnlib._checks import (as_float_array, check_budget, check_finite, check_flag, check_non_negative, check_positive,
+                           check_real)
 
 __all__ = [
     "HH_PARAMS",
@@ -60,6 +61,8 @@ def _steps(duration: float, dt: float) -> int:
 def _population_input(name: str, value, steps: int) -> tuple[np.ndarray, bool]:
     """Return ``(array, time_varying)``: a ``(N,)`` array or a ``(steps, N)`` array."""
     arr = check_finite(name, value)
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold the input of at least one neuron, got shape {arr.shape}")
     if arr.ndim == 0:
         return arr.reshape(1), False
     if arr.ndim == 1:
@@ -198,6 +201,8 @@ def simulate_hh(I_ext, duration, dt=0.01, *, V0=-65.0, threshold=0.0, record_gat
     if dt > 0.1:
         raise ValueError(f"dt must be in (0, 0.1] ms for the Hodgkin-Huxley model, got {dt!r}")
     p = dict(HH_PARAMS)
+    if params is not None and not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of HH parameters ({', '.join(HH_PARAMS)}), got {type(params).__name__}")
     for key, value in (params or {}).items():
         if key not in HH_PARAMS:
             raise ValueError(f"unknown HH parameter {key!r}; allowed: {', '.join(HH_PARAMS)}")
@@ -206,9 +211,9 @@ def simulate_hh(I_ext, duration, dt=0.01, *, V0=-65.0, threshold=0.0, record_gat
         check_positive(key, p[key]) if key == "C" else check_non_negative(key, p[key])
     I, varying = _population_input("I_ext", I_ext, steps)
     N = I.shape[-1]
-    V = np.full(N, float(check_finite("V0", V0)))
+    V = np.full(N, check_real("V0", V0))
     gates = {g: np.full(N, x_inf) for g, (x_inf, _) in hh_steady_state(V0).items()}
-    threshold = float(check_finite("threshold", threshold))
+    threshold = check_real("threshold", threshold)
 
     check_budget("duration / dt x neurons (recorded voltages)", steps * N * (4 if record_gates else 1),
                  "MAX_ELEMENTS", "recorded values")
@@ -335,7 +340,7 @@ def simulate_lif(v_in, duration, dt=1e-4, tau_m=0.02, tau_ref=0.002, v_th=1.0, *
     tau_ref = check_non_negative("tau_ref", tau_ref)
     if dt >= tau_m:
         raise ValueError(f"dt must be in (0, tau_m={tau_m!r}), got {dt!r}")
-    v_th, v_reset = float(check_finite("v_th", v_th)), float(check_finite("v_reset", v_reset))
+    v_th, v_reset = check_real("v_th", v_th), check_real("v_reset", v_reset)
     if v_reset >= v_th:
         raise ValueError(f"v_reset must be < v_th={v_th!r}, got {v_reset!r}")
     drive, varying = _population_input("v_in", v_in, steps)

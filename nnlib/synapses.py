@@ -118,8 +118,9 @@ def filter_spikes(train, h, dt):
     a = check_finite("train", train)
     h = check_finite("h", h)
     dt = check_positive("dt", dt)
-    if a.ndim not in (1, 2) or h.ndim != 1 or h.size == 0:
-        raise ValueError(f"train must be 1-D or 2-D and h 1-D, got shapes {a.shape} and {h.shape}")
+    if a.ndim not in (1, 2) or a.shape[0] == 0 or h.ndim != 1 or h.size == 0:
+        raise ValueError(f"train must be 1-D or 2-D with at least one step and h a non-empty 1-D filter, "
+                         f"got shapes {a.shape} and {h.shape}")
     steps = a.shape[0]
     h = h[:steps]
     nfft = 1 << int(np.ceil(np.log2(steps + h.size - 1)))

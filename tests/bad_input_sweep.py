@@ -2541,7 +2541,6 @@ def _short1(v, n):
 # Reviewed one by one from the sweep's listing (2 December 2026); they count as ok-accepted, not silent.
 VALID_BY_DESIGN = {
     "empty in, empty out (numpy's rule)": [
-        ('neurons.simulate_hh', 'I_ext', 'empty'), ('neurons.hh_rate', 'I_ext', 'empty'),
         ('approximation.smooth_step', 'x', 'empty'), ('approximation.piece', 'x', 'empty'),
         ('approximation.OneHiddenLayer.hidden', 'x', 'empty'),
         ('approximation.OneHiddenLayer.__call__', 'x', 'empty'), ('approximation.staircase', 'x', 'empty'),

@@ -394,6 +394,9 @@ def _numpy_calls():
         (lambda: spirals(turns="abc"), TypeError, "turns must be"),
         (lambda: next_number_sequences(2, 4, scale=None), TypeError, "scale must be"),
         (lambda: threshold_unit([[0.0, np.nan]], [1.0, 1.0], 0.5), ValueError, "x must be finite"),
+        (lambda: simulate_lif(np.array([]), 0.1), ValueError, "v_in must hold the input of at least one neuron"),
+        (lambda: simulate_lif(1.5, 0.1, v_th=np.ones(2)), TypeError, "v_th must be a single number"),
+        (lambda: simulate_hh(10.0, 1.0, params="g_Na"), TypeError, "params must be a dict of HH parameters"),
         (lambda: fhn_rhs(np.zeros(3), np.zeros(2)), ValueError, r"v of shape \(3,\), w of shape \(2,\), I of shape \(\) do not"),
     ]
 
