@@ -253,3 +253,126 @@ def test_ece_hand_computation_and_diagram():
     assert [t.get_text() for t in ax.get_legend().get_texts()].count("perfect calibration") == 1
     import matplotlib.pyplot as plt
     plt.close("all")
+
+
+# ---------------------------------------------------------------- nnlib.calibration (numpy only)
+from nnlib.calibration import (  # noqa: E402
+    accuracy_coverage_curve, auroc, fit_temperature, softmax_with_temperature, temperature_nll,
+)
+
+
+def test_auroc_matches_sklearn_with_ties():
+    from sklearn.metrics import roc_auc_score
+
+    r = np.random.default_rng(0)
+    a, b = np.round(r.normal(size=300), 1), np.round(r.normal(0.7, 1, size=60), 1)  # many ties
+    expected = roc_auc_score(np.r_[np.zeros(300), np.ones(60)], np.r_[a, b])
+    assert abs(auroc(a, b) - expected) < 1e-12
+    assert auroc([0, 1], [2, 3]) == 1.0 and auroc([2, 3], [0, 1]) == 0.0 and auroc([1, 1], [1]) == 0.5
+
+
+def test_auroc_is_the_pairwise_probability():
+    r = np.random.default_rng(1)
+    a, b = r.integers(0, 5, 40).astype(float), r.integers(1, 6, 30).astype(float)
+    pairs = (b[None, :] > a[:, None]) + 0.5 * (b[None, :] == a[:, None])
+    assert abs(auroc(a, b) - pairs.mean()) < 1e-12
+
+
+def test_auroc_bad_input():
+    with pytest.raises(ValueError, match="scores_out must be a non-empty 1-D array"):
+        auroc([0.1, 0.2], [])
+    with pytest.raises(ValueError, match="scores_in must be finite"):
+        auroc([np.nan, 0.2], [0.3])
+    with pytest.raises(TypeError, match="scores_in"):
+        auroc(None, [0.3])
+
+
+def test_accuracy_coverage_curve_values():
+    scores = np.array([0.3, 0.1, 0.2, 0.9])
+    correct = np.array([1, 1, 0, 0])
+    c = accuracy_coverage_curve(scores, correct)
+    np.testing.assert_allclose(c.coverage, [0.25, 0.5, 0.75, 1.0])
+    np.testing.assert_allclose(c.accuracy, [1.0, 0.5, 2 / 3, 0.5])
+    assert abs(c.area - np.mean([1.0, 0.5, 2 / 3, 0.5])) < 1e-15
+    assert c.accuracy_at(1.0) == 0.5 and c.accuracy_at(0.5) == 0.5 and c.accuracy_at(0.2) == 1.0
+
+
+def test_accuracy_coverage_curve_ties_do_not_depend_on_order():
+    s = np.r_[np.zeros(5), np.ones(5)]
+    c = np.array([1, 0, 1, 1, 0, 1, 1, 0, 0, 0], dtype=bool)
+    perm = np.random.default_rng(2).permutation(10)
+    a, b = accuracy_coverage_curve(s, c), accuracy_coverage_curve(s[perm], c[perm])
+    np.testing.assert_allclose(a.accuracy, b.accuracy, atol=1e-15)
+    np.testing.assert_allclose(a.accuracy[:5], 0.6)  # the tied group counts with its mean
+    # a perfect score (wrong points most uncertain) has area above the accuracy of everything
+    good = accuracy_coverage_curve(np.r_[0.0, 0.1, 0.9, 1.0], [1, 1, 0, 0])
+    assert good.area > good.accuracy[-1]
+
+
+def test_accuracy_coverage_curve_bad_input():
+    with pytest.raises(ValueError, match="correct must hold booleans or 0/1"):
+        accuracy_coverage_curve([0.1, 0.2], [0.5, 1])
+    with pytest.raises(ValueError, match="same shape"):
+        accuracy_coverage_curve([0.1, 0.2], [1, 0, 1])
+    with pytest.raises(ValueError, match="coverage must be in"):
+        accuracy_coverage_curve([0.1, 0.2], [1, 0]).accuracy_at(1.5)
+    with pytest.raises(ValueError, match="coverage must be > 0"):
+        accuracy_coverage_curve([0.1, 0.2], [1, 0]).accuracy_at(0)
+
+
+def _toy_logits(seed=0, n=400, classes=5, scale=3.0):
+    r = np.random.default_rng(seed)
+    z = r.normal(size=(n, classes)) * scale
+    y = r.integers(0, classes, n)
+    z[np.arange(n), y] += 2.0
+    return z, y
+
+
+def test_softmax_with_temperature_matches_torch_and_keeps_argmax():
+    z, _ = _toy_logits()
+    for T in (0.5, 1.0, 3.0):
+        p = softmax_with_temperature(z, T)
+        ref = torch.softmax(torch.tensor(z) / T, dim=-1).numpy()
+        assert np.abs(p - ref).max() < 1e-12
+        assert np.array_equal(p.argmax(1), z.argmax(1))
+
+
+def test_temperature_nll_matches_torch_cross_entropy():
+    z, y = _toy_logits(1)
+    ref = torch.nn.functional.cross_entropy(torch.tensor(z) / 2.5, torch.tensor(y)).item()
+    assert abs(temperature_nll(z, y, 2.5) - ref) < 1e-12
+
+
+def test_fit_temperature_minimises_the_nll():
+    from scipy.optimize import minimize_scalar
+
+    z, y = _toy_logits(2)
+    T = fit_temperature(z, y)
+    ref = minimize_scalar(lambda t: temperature_nll(z, y, t), bounds=(0.05, 20), method="bounded",
+                          options={"xatol": 1e-10}).x
+    assert abs(T - ref) < 1e-6 * ref
+    assert T > 1  # noisy logits of scale 3: over-confident, so the fitted T flattens them
+    # recovering a known temperature: labels drawn from softmax(z / T0)
+    r = np.random.default_rng(3)
+    z0 = r.normal(size=(20000, 4)) * 2
+    p0 = softmax_with_temperature(z0, 2.0)
+    y0 = (r.random((20000, 1)) > np.cumsum(p0, 1)).sum(1)
+    assert abs(fit_temperature(z0, y0) - 2.0) < 0.1
+
+
+def test_fit_temperature_bad_input():
+    z, y = _toy_logits()
+    with pytest.raises(ValueError, match="labels must be integers in"):
+        fit_temperature(z, np.full(len(y), 7))
+    with pytest.raises(ValueError, match="labels must be integers of shape"):
+        fit_temperature(z, y[:-1])
+    with pytest.raises(ValueError, match="logits must have shape"):
+        fit_temperature(z[:, :1], np.zeros(len(z), dtype=int))
+    with pytest.raises(ValueError, match="max_iter must be an integer"):
+        fit_temperature(z, y, max_iter=0)
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        temperature_nll(z, y, 0.0)
+    with pytest.raises(ValueError, match="no finite T"):  # perfectly separated: NLL falls as T -> 0
+        fit_temperature(np.eye(3) * 5, np.arange(3))
+    with pytest.raises(ValueError, match="T = infinity"):  # true class below average
+        fit_temperature(-np.eye(3) * 5, np.arange(3))
