@@ -73,7 +73,7 @@ def least_squares_sgd(X, y, lrs, batch_size: int = 1, n_runs: int = 1, rng=None,
     .. math:: w_{t+1} = w_t - \eta_t\, \frac1B \sum_{i \in S_t} \tilde x_i\,(\tilde x_i^\top w_t - y_i),
 
     from :math:`w_0 = 0`, with the learning rate :math:`\eta_t` = ``lrs[t]`` (a schedule such as
-    :func:`cosine_lr`). Returns the full training loss :math:`E(w_t)` of every run after every step.
+    ``nnlib.schedules.cosine_lr``). Returns the full training loss :math:`E(w_t)` of every run after every step.
 
     Parameters
     ----------
