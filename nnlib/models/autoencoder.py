@@ -372,7 +372,8 @@ def principal_angles(A, B) -> np.ndarray:
     """
     A, B = check_finite("A", A), check_finite("B", B)
     if A.ndim != 2 or B.ndim != 2 or A.shape[0] != B.shape[0]:
-        raise ValueError(f"A and B must be matrices with the same number of rows, got shapes {A.shape} and {B.shape}")
+        raise ValueError("A and B must be matrices with the same number of rows, "
+                         f"got shapes {A.shape} and {B.shape}")
     if A.shape[1] > A.shape[0] or B.shape[1] > B.shape[0] or 0 in A.shape or 0 in B.shape:
         raise ValueError(f"A and B need 1 <= columns <= rows, got shapes {A.shape} and {B.shape}")
     if A.shape[1] < B.shape[1]:
