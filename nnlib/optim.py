@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 
 from .autodiff import Var
-from ._checks import check_flag, as_float_array, check_finite, check_in_range, check_non_negative, check_positive, check_positive_int
+from ._checks import as_float_array, check_callable, check_flag, check_finite, check_in_range, check_non_negative, check_positive, check_positive_int
 
 __all__ = ["sgd_step", "adam_step", "Optimizer", "SGD", "Adam",
            "gd_trajectory", "adam_trajectory", "quadratic", "steps_to_tolerance",
@@ -104,9 +104,12 @@ class Optimizer:
     """Base class: a list of parameters and ``zero_grad``; subclasses implement ``step``."""
 
     def __init__(self, params, lr):
+        if isinstance(params, (str, bytes)) or not hasattr(params, "__iter__"):
+            raise TypeError(f"{type(self).__name__}: params must be an iterable of Vars (e.g. model.parameters()), "
+                            f"got {type(params).__name__}")
         self.params = list(params)
         if not self.params:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+            raise ValueError(f"{type(self).__name__}: params is empty; pass the parameters to update, e.g. model.parameters()")
         for p in self.params:
             if not isinstance(p, Var):
                 raise TypeError(f"{type(self).__name__}: parameters must be Vars, got {type(p).__name__}")
@@ -177,9 +180,11 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(f"betas must be a pair (beta1, beta2), got {type(betas).__name__} {betas!r}")
         if len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (check_in_range("beta1", betas[0], 0, 1), check_in_range("beta2", betas[1], 0, 1))
+        self.betas = (check_in_range("betas[0] (beta1)", betas[0], 0, 1), check_in_range("betas[1] (beta2)", betas[1], 0, 1))
         self.eps = check_positive("eps", eps)  # eps = 0 divides by zero where a gradient vanishes
         self.weight_decay = check_non_negative("weight_decay", weight_decay)
         self.t = 0
@@ -208,6 +213,7 @@ def _start(x0) -> np.ndarray:
 
 
 def _grad(grad_fn: Callable, x: np.ndarray) -> np.ndarray:
+    check_callable("grad_fn", grad_fn, "a function grad_fn(x) -> array")
     g = np.asarray(grad_fn(x), dtype=float)
     if g.shape != x.shape:
         raise ValueError(

@@ -2113,6 +2113,138 @@ def _():
     return forward_mode.Dual(np.ones((2, 3))).reshape, dict(shape0=3, shape1=2), ("shape0", "shape1")
 
 
+_STEPS = np.arange(11)
+
+
+@spec("nnlib.schedules.step_lr", t=P("arr", ok={"extra-dim", "missing-dim", "empty", "zero"}), lr="pos",
+      step_size="int", gamma="prob")
+def _():
+    from nnlib import schedules
+    return schedules.step_lr, dict(t=_STEPS, lr=0.1, step_size=4, gamma=0.5)
+
+
+@spec("nnlib.schedules.cosine_lr", t=P("arr", ok={"extra-dim", "missing-dim", "empty", "zero"}), lr="pos",
+      total_steps="int", min_lr=P("nonneg", ok={"zero"}))
+def _():
+    from nnlib import schedules
+    return schedules.cosine_lr, dict(t=_STEPS, lr=0.1, total_steps=10, min_lr=0.001)
+
+
+@spec("nnlib.schedules.warmup_cosine_lr", t=P("arr", ok={"extra-dim", "missing-dim", "empty", "zero"}), lr="pos",
+      warmup_steps="int", total_steps="int", start_factor="prob", min_lr=P("nonneg", ok={"zero"}))
+def _():
+    from nnlib import schedules
+    return schedules.warmup_cosine_lr, dict(t=_STEPS, lr=0.1, warmup_steps=3, total_steps=10, start_factor=0.1,
+                                            min_lr=0.001)
+
+
+_LS_X = np.array([[1.0, 2.0], [0.5, -1.0], [2.0, 0.3], [-1.0, 1.5], [0.2, 0.1]])
+
+
+@spec("nnlib.least_squares.least_squares_hessian", X="arr", intercept="bool")
+def _():
+    from nnlib import least_squares
+    return least_squares.least_squares_hessian, dict(X=_LS_X, intercept=True)
+
+
+@spec("nnlib.least_squares.condition_number", A="arr")
+def _():
+    from nnlib import least_squares
+    return least_squares.condition_number, dict(A=np.array([[2.0, 0.5], [0.5, 1.0]]))
+
+
+@spec("nnlib.least_squares.least_squares_sgd", X="arr", y="arr", lrs=P("arr", ok={"missing-dim"}), batch_size="int",
+      n_runs="int", rng="rng", intercept="bool")
+def _():
+    from nnlib import least_squares
+    return least_squares.least_squares_sgd, dict(X=_LS_X, y=np.arange(5.0), lrs=np.full(20, 0.05), batch_size=2,
+                                                 n_runs=3, rng=0, intercept=True)
+
+
+@spec("nnlib.optim.nesterov_trajectory", grad_fn="callable", x0="arr", lr="pos", momentum="prob", steps="int")
+def _():
+    from nnlib import optim
+    return optim.nesterov_trajectory, dict(grad_fn=lambda x: x, x0=np.array([1.0, -2.0]), lr=0.1, momentum=0.9,
+                                           steps=20)
+
+
+@spec("nnlib.models.mlp.ResidualMLP", sizes="sizes", activation="choice")
+def _():
+    _torch()
+    from nnlib.models import ResidualMLP
+    return ResidualMLP, dict(sizes=(4, 8, 8, 2), activation="tanh")
+
+
+@spec("nnlib.models.mlp.ResidualMLP.forward", x="tensor")
+def _():
+    torch = _torch()
+    from nnlib.models import ResidualMLP
+    return ResidualMLP((4, 8, 8, 2), activation="tanh").forward, dict(x=torch.zeros(3, 4))
+
+
+@spec("nnlib.models.mlp.ResidualMLP.trace", x="tensor")
+def _():
+    torch = _torch()
+    from nnlib.models import ResidualMLP
+    return ResidualMLP((4, 8, 8, 2), activation="tanh").trace, dict(x=torch.zeros(3, 4))
+
+
+@spec("nnlib.models.mlp.LayerNormMLP", sizes="sizes", activation="choice")
+def _():
+    _torch()
+    from nnlib.models import LayerNormMLP
+    return LayerNormMLP, dict(sizes=(4, 8, 2), activation="relu")
+
+
+@spec("nnlib.models.autoencoder.corrupt", x="tensor", kind="choice", level="prob", rng="rng")
+def _():
+    torch = _torch()
+    from nnlib.models.autoencoder import corrupt
+    return corrupt, dict(x=torch.full((3, 4), 0.5), kind="mask", level=0.3, rng=0)
+
+
+@spec("nnlib.models.autoencoder.CorruptedPairs", X="tensor", kind="choice", level="prob")
+def _():
+    torch = _torch()
+    from nnlib.models.autoencoder import CorruptedPairs
+    return CorruptedPairs, dict(X=torch.full((3, 4), 0.5), kind="gaussian", level=0.1)
+
+
+@spec("nnlib.models.autoencoder.contractive_penalty", layer="obj", x="tensor", activation="choice")
+def _():
+    torch = _torch()
+    from nnlib.models.autoencoder import contractive_penalty
+    return contractive_penalty, dict(layer=torch.nn.Linear(4, 3), x=torch.full((2, 4), 0.5), activation="tanh")
+
+
+@spec("nnlib.models.autoencoder.kl_sparsity", h="tensor", rho="prob")
+def _():
+    torch = _torch()
+    from nnlib.models.autoencoder import kl_sparsity
+    return kl_sparsity, dict(h=torch.full((3, 4), 0.3), rho=0.05)
+
+
+@spec("nnlib.models.autoencoder.kl_sparsity_grad", h="tensor", rho="prob")
+def _():
+    torch = _torch()
+    from nnlib.models.autoencoder import kl_sparsity_grad
+    return kl_sparsity_grad, dict(h=torch.full((3, 4), 0.3), rho=0.05)
+
+
+@spec("nnlib.models.autoencoder.principal_angles", A="arr", B="arr")
+def _():
+    from nnlib.models.autoencoder import principal_angles
+    return principal_angles, dict(A=np.eye(4)[:, :2], B=np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]))
+
+
+@spec("nnlib.models.autoencoder.train_linear_autoencoder", X="arr", code_size="int", steps="int", lr="pos",
+      init_scale="pos", rng="rng")
+def _():
+    from nnlib.models.autoencoder import train_linear_autoencoder
+    X = np.random.default_rng(0).normal(size=(20, 4))
+    return train_linear_autoencoder, dict(X=X, code_size=2, steps=50, lr=0.05, init_scale=0.1, rng=0)
+
+
 _VOLTS = np.linspace(-2.0, 2.0, 5)
 _FHN = dict(a="real", b="pos", eps="pos")
 
@@ -2614,6 +2746,9 @@ VALID_BY_DESIGN = {
     'a function that returns NaN is still a function; its NaN reaches the result': [
         ('nn.Sequential', 'layer0', 'nan-fn'), ('nn.Sequential', 'layer1', 'nan-fn'),
         ('uncertainty.deep_ensemble', 'train', 'nan-fn'), ('forward_mode.jacobian_fwd', 'f', 'nan-fn'),
+    ],
+    'corrupting is elementwise: any batch shape is valid': [
+        ('models.autoencoder.corrupt', 'x', 'extra-dim'), ('models.autoencoder.corrupt', 'x', 'missing-dim'),
     ],
     'integrating an empty state gives an empty trajectory': [
         ('phase_plane.rk4', 'y0', 'empty'),

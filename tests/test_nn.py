@@ -192,12 +192,12 @@ def test_optimisers_skip_parameters_without_gradient_and_keep_float32():
     (lambda p: optim.SGD(p, lr=0.1, momentum=-0.5), r"momentum must be in \[0, 1\)"),
     (lambda p: optim.SGD(p, lr=0.1, weight_decay=-1), r"weight_decay must be >= 0"),
     (lambda p: optim.Adam(p, lr=-1e-3), r"lr must be >= 0"),
-    (lambda p: optim.Adam(p, betas=(1.0, 0.999)), r"beta1 must be in \[0, 1\)"),
-    (lambda p: optim.Adam(p, betas=(0.9, 1.5)), r"beta2 must be in \[0, 1\)"),
+    (lambda p: optim.Adam(p, betas=(1.0, 0.999)), r"betas\[0\] \(beta1\) must be in \[0, 1\)"),
+    (lambda p: optim.Adam(p, betas=(0.9, 1.5)), r"betas\[1\] \(beta2\) must be in \[0, 1\)"),
     (lambda p: optim.Adam(p, betas=(0.9,)), r"pair"),
     (lambda p: optim.Adam(p, eps=0.0), r"eps must be > 0"),
     (lambda p: optim.Adam(p, lr=float("nan")), r"lr must be finite"),
-    (lambda p: optim.SGD([], lr=0.1), r"empty parameter list"),
+    (lambda p: optim.SGD([], lr=0.1), r"params is empty"),
 ])
 def test_invalid_hyperparameters(make, match):
     with pytest.raises(ValueError, match=match):

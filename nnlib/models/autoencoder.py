@@ -129,7 +129,7 @@ class Autoencoder(nn.Module):
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code :math:`\\mathbf h_L = f(\\mathbf x)` of a batch ``x`` of shape (batch, sizes[0])."""
         x = as_model_input(self, "x", x)
-        self._check_input("encode input", x, self.sizes[0])
+        self._check_input("encode: input x", x, self.sizes[0])
         h = x
         last = len(self.encoder) - 1
         for l, layer in enumerate(self.encoder):
@@ -142,11 +142,14 @@ class Autoencoder(nn.Module):
 
         When tied this is ``encoder[l].weight.T`` -- a view of the encoder Parameter.
         """
+        if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or not 0 <= l < len(self.encoder):
+            raise ValueError(f"l must be a layer index in [0, {len(self.encoder) - 1}], got {l!r}")
         return self.encoder[l].weight.t() if self.tied else self.decoder[l].weight
 
     def decode(self, h: torch.Tensor) -> torch.Tensor:
         """The reconstruction :math:`g(\\mathbf h)` of a batch of codes ``h`` of shape (batch, code_size)."""
-        self._check_input("decode input", h, self.code_size)
+        h = as_model_input(self, "h", h)
+        self._check_input("decode: input h", h, self.code_size)
         for l in reversed(range(len(self.encoder))):
             bias = self.decoder_biases[l] if self.tied else self.decoder[l].bias
             h = F.linear(h, self.decoder_weight(l), bias)

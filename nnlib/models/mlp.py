@@ -161,12 +161,15 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Return the outputs (logits), shape ``(batch, sizes[-1])``."""
+        return self.net(self._checked_input(x))
+
+    def _checked_input(self, x) -> torch.Tensor:
+        """``x`` as a tensor of the model's dtype, checked to have shape (batch, sizes[0])."""
         x = as_model_input(self, "x", x)
         if x.ndim != 2 or x.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"MLP input must have shape (batch, {self.sizes[0]}), got {tuple(x.shape)}"
-            )
-        return self.net(x)
+            raise ValueError(f"{type(self).__name__}: input x must have shape (batch, {self.sizes[0]}), "
+                             f"got {tuple(x.shape)}")
+        return x
 
     def trace(self, x: torch.Tensor) -> dict[str, list[torch.Tensor]]:
         """Run the network and keep every layer's pre-activation and activation.
@@ -177,10 +180,7 @@ class MLP(nn.Module):
         of the autograd graph, so ``z[l].retain_grad()`` before ``backward()`` gives dE/dz per
         layer (chapter 06 measures these to show vanishing gradients).
         """
-        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"MLP input must have shape (batch, {self.sizes[0]}), got {tuple(x.shape)}"
-            )
+        x = self._checked_input(x)
         zs, activations = [], []
         h = x
         for i, module in enumerate(self.net):
@@ -210,7 +210,7 @@ def layer_grad_norms(model: nn.Module) -> list[float]:
         If the model has no ``Linear`` layer or a weight has no gradient yet.
     """
     if not isinstance(model, nn.Module):
-        raise TypeError(f"layer_grad_norms expects a torch.nn.Module, got {type(model).__name__}")
+        raise TypeError(f"layer_grad_norms: model must be a torch.nn.Module, got {type(model).__name__}")
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     if not linears:
         raise ValueError("layer_grad_norms: the model has no torch.nn.Linear layer")
@@ -227,7 +227,7 @@ def layer_grad_norms(model: nn.Module) -> list[float]:
 def n_parameters(model: nn.Module) -> int:
     """Return the number of trainable parameters (entries of tensors with ``requires_grad``)."""
     if not isinstance(model, nn.Module):
-        raise TypeError(f"n_parameters expects a torch.nn.Module, got {type(model).__name__}")
+        raise TypeError(f"n_parameters: model must be a torch.nn.Module, got {type(model).__name__}")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -257,10 +257,7 @@ class ResidualMLP(MLP):
 
     def trace(self, x: torch.Tensor) -> dict[str, list[torch.Tensor]]:
         """As :meth:`MLP.trace`; ``a[l]`` includes the skip connection."""
-        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"MLP input must have shape (batch, {self.sizes[0]}), got {tuple(x.shape)}"
-            )
+        x = self._checked_input(x)
         zs, activations = [], []
         h = block_input = x
         for i, module in enumerate(self.net):
