@@ -2750,6 +2750,9 @@ VALID_BY_DESIGN = {
     'corrupting is elementwise: any batch shape is valid': [
         ('models.autoencoder.corrupt', 'x', 'extra-dim'), ('models.autoencoder.corrupt', 'x', 'missing-dim'),
     ],
+    'a large noise level is a valid (if useless) corruption': [
+        ('models.autoencoder.CorruptedPairs', 'level', 'huge'),
+    ],
     'integrating an empty state gives an empty trajectory': [
         ('phase_plane.rk4', 'y0', 'empty'),
     ],
