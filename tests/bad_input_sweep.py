@@ -2750,6 +2750,9 @@ VALID_BY_DESIGN = {
     'corrupting is elementwise: any batch shape is valid': [
         ('models.autoencoder.corrupt', 'x', 'extra-dim'), ('models.autoencoder.corrupt', 'x', 'missing-dim'),
     ],
+    'a diverged (NaN) step is simply never within tolerance; later steps are still counted': [
+        ('optim.steps_to_tolerance', 'path', 'nan'),
+    ],
     'a large noise level is a valid (if useless) corruption': [
         ('models.autoencoder.CorruptedPairs', 'level', 'huge'),
     ],
