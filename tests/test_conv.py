@@ -247,3 +247,129 @@ def test_shift_batch_and_equivariance():
         shift_images(x, 0, 0.5)
     with pytest.raises(ValueError, match=r"\(\.\.\., H, W\)"):
         shift_images(np.zeros(3), 0, 0)
+
+
+# ------------------------------------------------------------ nnlib.conv_ops
+from nnlib.conv_ops import (blur_subsample, conv1x1, conv_transpose2d, dilate_kernel,  # noqa: E402
+                            gradient_footprint, receptive_field, shift_change)
+
+
+def test_receptive_field_recursion():
+    # conv 3, pool 2, conv 3 (the digits CNN): r = 1, 3, 4, 8; jumps 1, 1, 2, 2
+    assert receptive_field([(3, 1), (2, 2), (3, 1)]) == ([1, 3, 4, 8], [1, 1, 2, 2])
+    assert receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)])[0] == [1, 3, 7, 15]
+    assert receptive_field([]) == ([1], [1])
+    # L stride-1 3x3 layers: 2L + 1
+    assert receptive_field([(3, 1)] * 5)[0][-1] == 11
+
+
+@pytest.mark.parametrize("layers", [[(3, 1)] * 3, [(3, 1), (2, 2), (3, 1), (2, 2)], [(5, 2), (3, 1, 2)],
+                                    [(3, 1, 1), (3, 1, 2), (3, 1, 4)], [(3, 1, 2), (3, 1, 2)]])
+def test_gradient_footprint_matches_receptive_field(layers):
+    g = gradient_footprint(layers, 41)
+    assert g.shape == (41, 41) and (g >= 0).all()
+    rows, cols = np.nonzero(g)
+    r = receptive_field(layers)[0][-1]
+    assert rows.max() - rows.min() + 1 == r and cols.max() - cols.min() + 1 == r
+    np.testing.assert_allclose(g.sum(), 1.0)  # every kernel averages: the weights sum to one
+
+
+def test_gridding_of_equal_dilations():
+    g = gradient_footprint([(3, 1, 2), (3, 1, 2)], 21)
+    assert (g > 0).sum() == 25                   # only every second pixel of the 9 x 9 field
+    assert (gradient_footprint([(3, 1, 1), (3, 1, 2)], 21) > 0).sum() == 49  # 7 x 7, no holes
+
+
+def test_dilate_kernel_against_torch():
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(2, 3, 11, 11)), rng.normal(size=(4, 3, 3, 3))
+    for d in (1, 2, 3):
+        wd = dilate_kernel(w, d)
+        assert wd.shape == (4, 3, 3 + 2 * (d - 1), 3 + 2 * (d - 1))
+        ref = F.conv2d(torch.tensor(x), torch.tensor(w), dilation=d, padding=d).numpy()
+        np.testing.assert_allclose(conv2d_forward(x, wd, padding=d), ref, atol=1e-12)
+
+
+def test_conv1x1_is_matrix_product_and_conv():
+    rng = np.random.default_rng(4)
+    x, w, b = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(6, 3)), rng.normal(size=6)
+    z = conv1x1(x, w, b)
+    np.testing.assert_allclose(z, conv2d_forward(x, w[:, :, None, None], b), atol=1e-12)
+    np.testing.assert_allclose(z[1, :, 2, 3], w @ x[1, :, 2, 3] + b, atol=1e-12)
+
+
+@pytest.mark.parametrize("stride, padding, output_padding", [(1, 0, 0), (1, 1, 0), (2, 0, 0), (2, 1, 1), (3, 2, 2)])
+def test_conv_transpose_against_torch_and_adjoint(stride, padding, output_padding):
+    rng = np.random.default_rng(5)
+    w, b = rng.normal(size=(4, 3, 3, 3)), rng.normal(size=3)
+    y = rng.normal(size=(2, 4, 5, 5))
+    out = conv_transpose2d(y, w, b, padding=padding, stride=stride, output_padding=output_padding)
+    ref = F.conv_transpose2d(torch.tensor(y), torch.tensor(w), torch.tensor(b), stride=stride, padding=padding,
+                             output_padding=output_padding).numpy()
+    np.testing.assert_allclose(out, ref, atol=1e-12)
+    # adjoint of the convolution that maps the output size back to 5 x 5
+    x = rng.normal(size=out.shape)
+    z = conv2d_forward(x, w, padding=padding, stride=stride)
+    assert z.shape == y.shape
+    xt = conv_transpose2d(y, w, padding=padding, stride=stride, output_padding=output_padding)
+    assert abs((z * y).sum() - (x * xt).sum()) < 1e-10
+    np.testing.assert_allclose(conv2d_backward(y, x, w, padding=padding, stride=stride)[0], xt, atol=1e-12)
+
+
+def test_blur_subsample_and_shift_change():
+    ones = blur_subsample(np.ones((1, 2, 6, 6)))
+    assert ones.shape == (1, 2, 3, 3) and ones[0, 0, 1, 1] == 1.0
+    rng = np.random.default_rng(6)
+    x = np.pad(rng.random((3, 1, 5, 5)), ((0, 0), (0, 0), (3, 3), (3, 3)))
+    w = rng.normal(size=(2, 1, 3, 3))
+    conv = lambda im: conv2d_forward(im, w, padding=1)  # noqa: E731
+    assert shift_change(conv, x, (1, -1), (1, -1)).max() < 1e-12       # equivariant
+    assert shift_change(conv, x, (1, 0)).min() > 0.1                   # not invariant
+    strided = lambda im: conv2d_forward(im, w, padding=1, stride=2)  # noqa: E731
+    assert shift_change(strided, x, (2, 0), (1, 0)).max() < 1e-12      # shifts by the stride survive
+    assert np.isnan(shift_change(conv, np.zeros((1, 1, 5, 5)), (1, 0))).all()
+
+
+def test_conv_ops_bad_input():
+    with pytest.raises(TypeError, match="layers"):
+        receptive_field(3)
+    with pytest.raises(ValueError, match=r"layers\[0\]"):
+        receptive_field([(3,)])
+    with pytest.raises(ValueError, match=r"layers\[1\] dilation"):
+        receptive_field([(3, 1), (3, 1, 0)])
+    with pytest.raises(ValueError, match="dilation"):
+        dilate_kernel(np.ones((3, 3)), 0)
+    with pytest.raises(ValueError, match="kernel w"):
+        dilate_kernel(np.ones(3), 2)
+    with pytest.raises(ValueError, match="size 5 is too small"):
+        gradient_footprint([(3, 1)] * 3, 5)
+    with pytest.raises(ValueError, match="size"):
+        gradient_footprint([(3, 1)], 0)
+    with pytest.raises(ValueError, match=r"weight w must have shape \(F, 3\)"):
+        conv1x1(np.ones((1, 3, 2, 2)), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="input x"):
+        conv1x1(np.ones((3, 2, 2)), np.ones((2, 3)))
+    with pytest.raises(ValueError, match="bias b"):
+        conv1x1(np.ones((1, 3, 2, 2)), np.ones((2, 3)), np.ones(3))
+    with pytest.raises(TypeError, match="x"):
+        conv1x1(None, np.ones((2, 3)))
+    with pytest.raises(ValueError, match="output_padding"):
+        conv_transpose2d(np.ones((1, 2, 3, 3)), np.ones((2, 1, 3, 3)), stride=2, output_padding=2)
+    with pytest.raises(ValueError, match="weight w"):
+        conv_transpose2d(np.ones((1, 2, 3, 3)), np.ones((3, 1, 3, 3)))
+    with pytest.raises(ValueError, match="stride"):
+        conv_transpose2d(np.ones((1, 2, 3, 3)), np.ones((2, 1, 3, 3)), stride=0)
+    with pytest.raises(ValueError, match="padding"):
+        conv_transpose2d(np.ones((1, 2, 3, 3)), np.ones((2, 1, 3, 3)), padding=-1)
+    with pytest.raises(ValueError, match="removes the whole output"):
+        conv_transpose2d(np.ones((1, 2, 1, 1)), np.ones((2, 1, 1, 1)), padding=1)
+    with pytest.raises(ValueError, match="stride"):
+        blur_subsample(np.ones((1, 1, 4, 4)), 0)
+    with pytest.raises(TypeError, match="f must be"):
+        shift_change("conv", np.ones((1, 1, 4, 4)), (1, 0))
+    with pytest.raises(ValueError, match="shift"):
+        shift_change(lambda x: x, np.ones((1, 1, 4, 4)), 1)
+    with pytest.raises(ValueError, match="out_shift"):
+        shift_change(lambda x: x, np.ones((1, 1, 4, 4)), (1, 0), [0, 0])
+    with pytest.raises(ValueError, match="images"):
+        shift_change(lambda x: x, np.ones((4, 4)), (1, 0))

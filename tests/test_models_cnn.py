@@ -84,3 +84,46 @@ def test_bad_input_shape():
         net(torch.zeros(2, 3, 8, 8))
     with pytest.raises(ValueError, match=r"got shape \(2, 63\)"):
         net(torch.zeros(2, 63))
+
+
+# ------------------------------------------------------------ ResidualBlock
+from nnlib.models import ResidualBlock  # noqa: E402
+
+
+def test_residual_block_is_x_plus_f():
+    torch.manual_seed(3)
+    block = ResidualBlock(4).double()
+    x = torch.rand(2, 4, 6, 6, dtype=torch.float64)
+    torch.testing.assert_close(block(x), torch.relu(x + block.residual(x)))
+    plain = ResidualBlock(4, skip=False).double()
+    plain.load_state_dict(block.state_dict())
+    torch.testing.assert_close(plain(x), torch.relu(block.residual(x)))
+    assert block(x).shape == x.shape
+
+
+def test_residual_block_zero_init_is_identity_and_jacobian():
+    torch.manual_seed(4)
+    block = ResidualBlock(2, zero_init=True).double()
+    x = torch.rand(1, 2, 4, 4, dtype=torch.float64)
+    torch.testing.assert_close(block(x), x)        # relu(x + 0) = x for x >= 0
+    J = torch.autograd.functional.jacobian(block, x).reshape(32, 32)
+    torch.testing.assert_close(J, torch.eye(32, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"channels": 0}, ValueError, "channels"),
+    ({"channels": 2, "kernel_size": 2}, ValueError, "odd"),
+    ({"channels": 2, "skip": "yes"}, TypeError, "skip"),
+    ({"channels": 2, "zero_init": 1}, TypeError, "zero_init"),
+])
+def test_residual_block_bad_construction(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ResidualBlock(**kwargs)
+
+
+def test_residual_block_bad_input():
+    block = ResidualBlock(3)
+    with pytest.raises(ValueError, match=r"input x must have shape \(N, 3, H, W\)"):
+        block(torch.zeros(1, 2, 4, 4))
+    with pytest.raises(TypeError, match="x"):
+        block(None)

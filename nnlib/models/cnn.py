@@ -3,6 +3,7 @@
 :class:`CNN` stacks blocks of convolution -> ReLU -> max pooling (the layer structure
 derived in chapter 08 and computed from scratch in :mod:`nnlib.conv`) and ends with
 one or two fully connected layers that output class scores (logits).
+:class:`ResidualBlock` is the block :math:`\\mathrm{ReLU}(x + F(x))` of residual networks.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._checks import check_budget, check_positive_int, check_sizes
+from .._checks import check_budget, check_flag, check_positive_int, check_sizes
 from ._inputs import as_model_input
 
-__all__ = ["CNN"]
+__all__ = ["CNN", "ResidualBlock"]
 
 
 class CNN(nn.Module):
@@ -124,3 +125,56 @@ class CNN(nn.Module):
     def filters(self) -> torch.Tensor:
         """The first layer's filter bank, shape (channels[0], C, k, k) (a detached copy)."""
         return self.blocks[0][0].weight.detach().clone()
+
+
+class ResidualBlock(nn.Module):
+    """A residual block: ``relu(x + conv2(relu(conv1(x))))``, or without the skip ``relu(conv2(relu(conv1(x))))``.
+
+    .. math:: h = \\mathrm{ReLU}\\big(x + F(x)\\big), \\qquad
+        F(x) = W_2 \\star \\mathrm{ReLU}(W_1 \\star x + b_1) + b_2
+
+    Both convolutions keep the number of channels and, with "same" padding, the image size,
+    so :math:`x` and :math:`F(x)` can be added. The Jacobian of :math:`x + F(x)` is
+    :math:`I + \\partial F/\\partial x`: the gradient reaches the block's input through the
+    identity even where :math:`\\partial F/\\partial x` is small, which keeps deep stacks
+    trainable (He et al., 2016). Chapter 08, "Residual blocks".
+
+    Parameters
+    ----------
+    channels : int
+        Channels of the input and of both convolutions.
+    kernel_size : int
+        Odd kernel size of both convolutions.
+    skip : bool
+        False drops the identity path (the same layers as a plain block, for comparison).
+    zero_init : bool
+        Start ``conv2`` at zero weights and bias, so that :math:`F = 0` and the block computes
+        ``relu(x)`` (the identity on non-negative input) at initialisation.
+    """
+
+    def __init__(self, channels: int, kernel_size: int = 3, skip: bool = True, zero_init: bool = False):
+        super().__init__()
+        channels = check_positive_int("channels", channels)
+        kernel_size = check_positive_int("kernel_size", kernel_size)
+        if kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be odd (for 'same' padding), got {kernel_size}")
+        self.skip = check_flag("skip", skip)
+        zero_init = check_flag("zero_init", zero_init)
+        self.conv1 = nn.Conv2d(channels, channels, kernel_size, padding=kernel_size // 2)
+        self.conv2 = nn.Conv2d(channels, channels, kernel_size, padding=kernel_size // 2)
+        if zero_init:
+            nn.init.zeros_(self.conv2.weight)
+            nn.init.zeros_(self.conv2.bias)
+
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
+        """The residual branch :math:`F(x)`."""
+        return self.conv2(torch.relu(self.conv1(x)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``relu(x + F(x))`` (``relu(F(x))`` when ``skip`` is False); x of shape (N, channels, H, W)."""
+        x = as_model_input(self, "x", x)
+        if x.dim() != 4 or x.shape[1] != self.conv1.in_channels:
+            raise ValueError(f"ResidualBlock: input x must have shape (N, {self.conv1.in_channels}, H, W), "
+                             f"got shape {tuple(x.shape)}")
+        f = self.residual(x)
+        return torch.relu(x + f if self.skip else f)
