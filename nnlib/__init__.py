@@ -9,6 +9,7 @@ Every chapter of the book imports its reusable code from here. Modules (one idea
 ``approximation``  universal approximation built by hand (chapter 02)
 ``functional``     activations, softmax and losses in numpy, the one home of each formula
 ``gradcheck``      finite-difference gradient checks (chapter 03)
+``capacity``       closed-form least squares: bias and variance, double descent, k-fold CV (chapter 05)
 ``backprop``       backpropagation written by hand in numpy (chapter 03)
 ``autodiff``       the book's reverse-mode automatic differentiation engine (chapter 04)
 ``forward_mode``   forward-mode differentiation with dual numbers (chapter 04)
@@ -17,11 +18,13 @@ Every chapter of the book imports its reusable code from here. Modules (one idea
 ``schedules``      learning-rate schedules as closed forms of torch's schedulers (chapter 06)
 ``least_squares``  least squares as a test bed: Hessian, condition number, mini-batch SGD (chapter 06)
 ``conv``           convolution and pooling from the equations (chapter 08)
+``conv_ops``       receptive fields, dilation, 1x1 and transposed convolution, equivariance (chapter 08)
 ``hopfield``       Hopfield networks: storage rules, recall, capacity (chapter 09)
 ``boltzmann``      stochastic units, Glauber dynamics, Boltzmann machines (chapter 09)
 ``bptt``           backpropagation through time in numpy (chapter 11)
 ``attention``      attention and modern Hopfield networks in numpy (chapter 13)
 ``uncertainty``    MC dropout, ensembles and calibration (chapter 12)
+``calibration``    selective prediction, AUROC, temperature scaling, in numpy (chapter 12)
 ``data``           every dataset of the book, generated or shipped, never downloaded
 ``models``         torch models shared by chapters (MLP, autoencoder, CNN, VAE, RNN/LSTM/GRU, dropout nets, transformer)
 ``train``          the one training loop for torch models (chapter 05)
