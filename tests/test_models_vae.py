@@ -163,3 +163,76 @@ def test_bad_input_raises():
         gaussian_kl_mc(torch.zeros(1, 2), torch.zeros(1, 2), n_samples=0)
     with pytest.raises(ValueError, match=r"decoded has shape \(3, 5\) but x has shape \(3, 64\)"):
         reconstruction_nll(x, torch.zeros(3, 5))
+
+
+# --- latent diagnostics of chapter 10: per-dimension KL, aggregate posterior, Gaussian-fit KL ---
+
+from nnlib.models import aggregate_posterior_moments, gaussian_fit_kl, kl_per_dimension  # noqa: E402
+
+
+def test_kl_per_dimension_sums_to_the_kl_term():
+    gen = np.random.default_rng(0)
+    mu, logvar = gen.normal(size=(7, 4)), gen.normal(size=(7, 4))
+    per_dim = kl_per_dimension(mu, logvar)
+    assert per_dim.shape == (4,) and np.all(per_dim >= 0)
+    np.testing.assert_allclose(per_dim.sum(), gaussian_kl(mu, logvar).mean(), rtol=1e-12)
+    np.testing.assert_allclose(per_dim[1], np.mean(0.5 * (np.exp(logvar[:, 1]) + mu[:, 1] ** 2 - 1 - logvar[:, 1])))
+    # torch tensors are accepted; an unused dimension (mu = 0, sigma = 1 for every example) has KL 0
+    mu[:, 2], logvar[:, 2] = 0.0, 0.0
+    assert kl_per_dimension(torch.as_tensor(mu), torch.as_tensor(logvar))[2] == 0.0
+
+
+def test_aggregate_posterior_moments_match_samples_of_the_mixture():
+    gen = np.random.default_rng(1)
+    mu, logvar = gen.normal(size=(5, 3)), gen.normal(scale=0.5, size=(5, 3))
+    mean, cov = aggregate_posterior_moments(mu, logvar)
+    n = 400_000  # sample the mixture: a random component, then its Gaussian
+    k = gen.integers(0, 5, size=n)
+    z = mu[k] + np.exp(0.5 * logvar[k]) * gen.standard_normal((n, 3))
+    np.testing.assert_allclose(mean, z.mean(0), atol=0.01)
+    np.testing.assert_allclose(cov, np.cov(z.T), atol=0.02)
+    np.testing.assert_allclose(cov, cov.T)
+    # one component: the moments are its own
+    m1, c1 = aggregate_posterior_moments(mu[:1], logvar[:1])
+    np.testing.assert_allclose(m1, mu[0])
+    np.testing.assert_allclose(c1, np.diag(np.exp(logvar[0])))
+
+
+def test_gaussian_fit_kl_matches_torch_and_bounds_the_mixture_kl():
+    gen = np.random.default_rng(2)
+    a = gen.normal(size=(3, 3))
+    cov, mean = a @ a.T + 0.5 * np.eye(3), gen.normal(size=3)
+    q = torch.distributions.MultivariateNormal(torch.as_tensor(mean), torch.as_tensor(cov))
+    p = torch.distributions.MultivariateNormal(torch.zeros(3, dtype=torch.float64), torch.eye(3, dtype=torch.float64))
+    assert gaussian_fit_kl(mean, cov) == pytest.approx(torch.distributions.kl_divergence(q, p).item(), rel=1e-10)
+    assert gaussian_fit_kl(np.zeros(2), np.eye(2)) == 0.0
+    # diagonal covariance: the same as gaussian_kl
+    assert gaussian_fit_kl(mean, np.diag([0.5, 2.0, 1.0])) == pytest.approx(
+        gaussian_kl(mean, np.log([0.5, 2.0, 1.0])), rel=1e-12)
+    # for a two-component mixture in 1-D, KL(mixture || N(0, 1)) by quadrature is above the Gaussian fit's
+    mu, logvar = np.array([[-1.5], [1.5]]), np.array([[-1.0], [-1.0]])
+    m, c = aggregate_posterior_moments(mu, logvar)
+    z = np.linspace(-12, 12, 24001)
+    dens = 0.5 * sum(np.exp(-0.5 * (z - u) ** 2 / np.exp(lv) - 0.5 * lv) / np.sqrt(2 * np.pi)
+                     for u, lv in zip(mu[:, 0], logvar[:, 0]))
+    kl_mix = np.sum(dens * (np.log(dens) + 0.5 * z ** 2 + 0.5 * np.log(2 * np.pi))) * (z[1] - z[0])
+    assert gaussian_fit_kl(m, c) < kl_mix < kl_per_dimension(mu, logvar).sum()
+
+
+def test_latent_diagnostics_bad_input():
+    with pytest.raises(ValueError, match=r"mu has shape \(3, 2\) but logvar has shape \(3, 4\)"):
+        kl_per_dimension(np.zeros((3, 2)), np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=r"must have shape \(n, d\)"):
+        aggregate_posterior_moments(np.zeros(3), np.zeros(3))
+    with pytest.raises(TypeError, match=r"logvar must be a real number or array, got NoneType"):
+        aggregate_posterior_moments(np.zeros((2, 2)), None)
+    with pytest.raises(TypeError, match=r"mu must be real numbers"):
+        kl_per_dimension(np.array([["a"]]), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"mean must have shape \(d,\) and cov shape \(d, d\)"):
+        gaussian_fit_kl(np.zeros(2), np.eye(3))
+    with pytest.raises(ValueError, match=r"cov must be symmetric"):
+        gaussian_fit_kl(np.zeros(2), np.array([[1.0, 0.5], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"cov must be positive definite"):
+        gaussian_fit_kl(np.zeros(2), np.diag([1.0, -1.0]))
+    with pytest.raises(TypeError, match=r"cov must be a real number or array"):
+        gaussian_fit_kl(np.zeros(2), "identity")

@@ -43,6 +43,9 @@ __all__ = [
     "reconstruction_nll",
     "elbo_loss",
     "importance_log_likelihood",
+    "kl_per_dimension",
+    "aggregate_posterior_moments",
+    "gaussian_fit_kl",
 ]
 
 #: Decoder likelihoods :math:`p_\theta(\mathbf x \mid \mathbf z)` accepted by :class:`VAE`.
@@ -367,3 +370,93 @@ def importance_log_likelihood(model: VAE, x: torch.Tensor, n_samples: int = 100,
     zeros = torch.zeros_like(mu)
     log_w = log_px_z + log_normal_diag(z, zeros, zeros) - log_normal_diag(z, mu, logvar)
     return torch.logsumexp(log_w, 0) - math.log(n_samples)
+
+
+def _mu_logvar_arrays(op: str, mu, logvar) -> tuple[np.ndarray, np.ndarray]:
+    mu, logvar = as_float_array("mu", mu), as_float_array("logvar", logvar)
+    _check_same_shape(op, mu, logvar)
+    if mu.ndim != 2 or mu.shape[0] == 0 or mu.shape[1] == 0:
+        raise ValueError(f"{op}: mu and logvar must have shape (n, d) with n, d >= 1, got {mu.shape}")
+    return mu, logvar
+
+
+def kl_per_dimension(mu, logvar) -> np.ndarray:
+    """The KL term of each latent dimension, averaged over the examples (chapter 10, "Posterior collapse").
+
+    .. math::
+        \\mathrm{KL}_j = \\frac1n \\sum_{i=1}^n \\tfrac12 \\big(\\sigma_{ij}^2 + \\mu_{ij}^2 - 1 - \\log\\sigma_{ij}^2\\big),
+        \\qquad \\sum_j \\mathrm{KL}_j = \\frac1n \\sum_i \\mathrm{KL}\\big(q(\\mathbf z \\mid \\mathbf x_i) \\,\\|\\, \\mathcal N(\\mathbf 0, I)\\big),
+
+    the one-dimensional terms of :func:`gaussian_kl`. A dimension with :math:`\\mathrm{KL}_j \\approx 0`
+    has :math:`q = \\mathcal N(0, 1)` for every example: it carries no information (an inactive unit).
+
+    Parameters
+    ----------
+    mu, logvar : arrays or tensors of shape (n, d)
+        Encoder output for n examples.
+
+    Returns
+    -------
+    ndarray of shape (d,)
+        Nats per example in each latent dimension.
+    """
+    mu, logvar = _mu_logvar_arrays("kl_per_dimension", mu, logvar)
+    return gaussian_kl(mu[..., None], logvar[..., None]).mean(0)
+
+
+def aggregate_posterior_moments(mu, logvar) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of the aggregate posterior :math:`q(\\mathbf z) = \\frac1n \\sum_i q(\\mathbf z \\mid \\mathbf x_i)`.
+
+    For the mixture of the diagonal Gaussians :math:`\\mathcal N(\\boldsymbol\\mu_i, \\operatorname{diag}\\boldsymbol\\sigma_i^2)`
+    (law of total expectation and of total variance, chapter 10, "The aggregate posterior"):
+
+    .. math::
+        \\mathbb E_q[\\mathbf z] = \\bar{\\boldsymbol\\mu} = \\frac1n \\sum_i \\boldsymbol\\mu_i, \\qquad
+        \\operatorname{Cov}_q[\\mathbf z] = \\frac1n \\sum_i \\operatorname{diag}\\boldsymbol\\sigma_i^2
+        + \\frac1n \\sum_i (\\boldsymbol\\mu_i - \\bar{\\boldsymbol\\mu})(\\boldsymbol\\mu_i - \\bar{\\boldsymbol\\mu})^\\top .
+
+    Parameters
+    ----------
+    mu, logvar : arrays or tensors of shape (n, d)
+        Encoder output for the n examples of the mixture.
+
+    Returns
+    -------
+    (mean, cov) : ndarrays of shapes (d,) and (d, d)
+    """
+    mu, logvar = _mu_logvar_arrays("aggregate_posterior_moments", mu, logvar)
+    mean = mu.mean(0)
+    centred = mu - mean
+    return mean, np.diag(np.exp(logvar).mean(0)) + centred.T @ centred / len(mu)
+
+
+def gaussian_fit_kl(mean, cov) -> float:
+    """:math:`\\mathrm{KL}\\big(\\mathcal N(\\mathbf m, C) \\,\\|\\, \\mathcal N(\\mathbf 0, I)\\big)` for a full covariance C.
+
+    .. math::
+        \\mathrm{KL} = \\tfrac12 \\big(\\operatorname{tr} C + \\mathbf m^\\top \\mathbf m - d - \\log\\det C\\big)
+        = \\tfrac12 \\|\\mathbf m\\|^2 + \\tfrac12 \\sum_k (\\lambda_k - 1 - \\log \\lambda_k),
+
+    with :math:`\\lambda_k` the eigenvalues of C. Applied to the moments of a distribution q
+    (:func:`aggregate_posterior_moments`), it is a lower bound on :math:`\\mathrm{KL}(q \\,\\|\\, \\mathcal N(\\mathbf 0, I))`:
+    the Gaussian has the largest entropy for given moments (chapter 10, "The aggregate posterior").
+
+    Parameters
+    ----------
+    mean : array of shape (d,)
+    cov : array of shape (d, d), symmetric positive definite
+
+    Returns
+    -------
+    float
+        The divergence in nats.
+    """
+    mean, cov = as_float_array("mean", mean), as_float_array("cov", cov)
+    if mean.ndim != 1 or cov.shape != (len(mean), len(mean)):
+        raise ValueError(f"gaussian_fit_kl: mean must have shape (d,) and cov shape (d, d), got {mean.shape} and {cov.shape}")
+    if not np.allclose(cov, cov.T, rtol=0, atol=1e-10 * np.abs(cov).max()):
+        raise ValueError("gaussian_fit_kl: cov must be symmetric")
+    eig = np.linalg.eigvalsh(cov)
+    if not eig.min() > 0:
+        raise ValueError(f"gaussian_fit_kl: cov must be positive definite, got smallest eigenvalue {eig.min():.3g}")
+    return float(0.5 * (mean @ mean) + 0.5 * (eig - 1 - np.log(eig)).sum())
