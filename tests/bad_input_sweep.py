@@ -2113,6 +2113,99 @@ def _():
     return forward_mode.Dual(np.ones((2, 3))).reshape, dict(shape0=3, shape1=2), ("shape0", "shape1")
 
 
+_CAP_X = np.linspace(0.0, 1.0, 12)
+
+
+@spec("nnlib.capacity.legendre_features", x=P("arr", ok={"missing-dim", "empty", "zero"}), degree="int0",
+      x_range="pair")
+def _():
+    from nnlib import capacity
+    return capacity.legendre_features, dict(x=_CAP_X, degree=3, x_range=(0.0, 1.0))
+
+
+@spec("nnlib.capacity.RandomReLUFeatures", in_features="int", num_features="int", rng="rng")
+def _():
+    from nnlib import capacity
+    return capacity.RandomReLUFeatures, dict(in_features=1, num_features=8, rng=0)
+
+
+@spec("nnlib.capacity.RandomReLUFeatures.__call__", x=P("arr", ok={"missing-dim", "empty", "zero"}))
+def _():
+    from nnlib import capacity
+    return capacity.RandomReLUFeatures(1, 8, rng=0), dict(x=_CAP_X[:, None])
+
+
+@spec("nnlib.capacity.least_squares_fit", features="arr", targets="arr", ridge=P("nonneg", ok={"zero"}))
+def _():
+    from nnlib import capacity
+    return capacity.least_squares_fit, dict(features=np.vander(_CAP_X, 3), targets=np.sin(_CAP_X), ridge=0.01)
+
+
+@spec("nnlib.capacity.bias_variance", predictions="arr", target_mean="arr")
+def _():
+    from nnlib import capacity
+    preds = np.sin(_CAP_X)[None, :] + 0.1 * np.random.default_rng(0).normal(size=(5, 12))
+    return capacity.bias_variance, dict(predictions=preds, target_mean=np.sin(_CAP_X))
+
+
+@spec("nnlib.capacity.kfold_indices", n="int", k="int", rng="rng")
+def _():
+    from nnlib import capacity
+    return capacity.kfold_indices, dict(n=12, k=3, rng=0)
+
+
+@spec("nnlib.capacity.cross_validate", fit_predict="callable", x="arr", t="arr", k="int", rng="rng")
+def _():
+    from nnlib import capacity
+    return capacity.cross_validate, dict(fit_predict=lambda xa, ta, xv: np.full(len(xv), ta.mean()), x=_CAP_X,
+                                         t=np.sin(_CAP_X), k=3, rng=0)
+
+
+@spec("nnlib.conv_ops.receptive_field", layers="pairs")
+def _():
+    from nnlib import conv_ops
+    return conv_ops.receptive_field, dict(layers=[(3, 1, 1), (3, 2, 1), (3, 1, 2)])
+
+
+@spec("nnlib.conv_ops.dilate_kernel", w="arr", dilation="int")
+def _():
+    from nnlib import conv_ops
+    return conv_ops.dilate_kernel, dict(w=np.ones((3, 3)), dilation=2)
+
+
+@spec("nnlib.conv_ops.gradient_footprint", layers="pairs", size="int")
+def _():
+    from nnlib import conv_ops
+    return conv_ops.gradient_footprint, dict(layers=[(3, 1, 1), (3, 1, 2)], size=15)
+
+
+@spec("nnlib.conv_ops.conv1x1", x="arr", w="arr", b=P("arr", ok={"missing-dim"}))
+def _():
+    from nnlib import conv_ops
+    return conv_ops.conv1x1, dict(x=np.ones((2, 3, 4, 4)), w=np.ones((5, 3)), b=np.zeros(5))
+
+
+@spec("nnlib.conv_ops.conv_transpose2d", y="arr", w="arr", b=P("arr", ok={"missing-dim"}), padding="int0",
+      stride="int", output_padding="int0")
+def _():
+    from nnlib import conv_ops
+    return conv_ops.conv_transpose2d, dict(y=np.ones((2, 2, 3, 3)), w=np.ones((2, 1, 3, 3)), b=np.zeros(1), padding=0,
+                                           stride=2, output_padding=0)
+
+
+@spec("nnlib.conv_ops.blur_subsample", x="arr", stride="int")
+def _():
+    from nnlib import conv_ops
+    return conv_ops.blur_subsample, dict(x=np.ones((2, 1, 8, 8)), stride=2)
+
+
+@spec("nnlib.conv_ops.shift_change", f="callable", images="arr", shift="pair", out_shift="pair")
+def _():
+    from nnlib import conv_ops
+    return conv_ops.shift_change, dict(f=lambda x: x, images=np.random.default_rng(0).random((3, 1, 8, 8)), shift=(1, 0),
+                                       out_shift=(1, 0))
+
+
 _STEPS = np.arange(11)
 
 
@@ -2755,6 +2848,22 @@ VALID_BY_DESIGN = {
     ],
     'a large noise level is a valid (if useless) corruption': [
         ('models.autoencoder.CorruptedPairs', 'level', 'huge'),
+    ],
+    'features of a batch of inputs: extra leading axes are kept': [
+        ('capacity.legendre_features', 'x', 'extra-dim'), ('capacity.RandomReLUFeatures.__call__', 'x', 'extra-dim'),
+        ('conv_ops.dilate_kernel', 'w', 'extra-dim'),
+    ],
+    'any order or number of (kernel, stride, dilation) layers is a valid stack': [
+        ('conv_ops.receptive_field', 'layers', 'reversed'), ('conv_ops.receptive_field', 'layers', 'equal'),
+        ('conv_ops.receptive_field', 'layers', 'three'), ('conv_ops.gradient_footprint', 'layers', 'reversed'),
+        ('conv_ops.gradient_footprint', 'layers', 'equal'), ('conv_ops.gradient_footprint', 'layers', 'three'),
+    ],
+    'any pair of integer shifts is a valid shift': [
+        ('conv_ops.shift_change', 'shift', 'reversed'), ('conv_ops.shift_change', 'shift', 'equal'),
+        ('conv_ops.shift_change', 'out_shift', 'reversed'), ('conv_ops.shift_change', 'out_shift', 'equal'),
+    ],
+    'the fitting function of the test ignores x, so a NaN in x cannot reach the result': [
+        ('capacity.cross_validate', 'x', 'nan'),
     ],
     'integrating an empty state gives an empty trajectory': [
         ('phase_plane.rk4', 'y0', 'empty'),
