@@ -2113,6 +2113,82 @@ def _():
     return forward_mode.Dual(np.ones((2, 3))).reshape, dict(shape0=3, shape1=2), ("shape0", "shape1")
 
 
+@spec("nnlib.models.cnn.ResidualBlock", channels="int", kernel_size="int", skip="bool", zero_init="bool")
+def _():
+    _torch()
+    from nnlib.models.cnn import ResidualBlock
+    return ResidualBlock, dict(channels=2, kernel_size=3, skip=True, zero_init=False)
+
+
+@spec("nnlib.models.cnn.ResidualBlock.forward", x="tensor")
+def _():
+    torch = _torch()
+    from nnlib.models.cnn import ResidualBlock
+    return ResidualBlock(2).forward, dict(x=torch.zeros(1, 2, 5, 5))
+
+
+_MU = np.array([[0.1, -0.2, 0.3], [0.0, 0.5, -0.1], [0.2, 0.1, 0.0], [-0.3, 0.0, 0.2]])
+
+
+@spec("nnlib.models.vae.kl_per_dimension", mu="arr", logvar="arr")
+def _():
+    from nnlib.models.vae import kl_per_dimension
+    return kl_per_dimension, dict(mu=_MU, logvar=-0.5 * np.ones_like(_MU))
+
+
+@spec("nnlib.models.vae.aggregate_posterior_moments", mu="arr", logvar="arr")
+def _():
+    from nnlib.models.vae import aggregate_posterior_moments
+    return aggregate_posterior_moments, dict(mu=_MU, logvar=-0.5 * np.ones_like(_MU))
+
+
+@spec("nnlib.models.vae.gaussian_fit_kl", mean="arr", cov="arr")
+def _():
+    from nnlib.models.vae import gaussian_fit_kl
+    return gaussian_fit_kl, dict(mean=np.array([0.1, -0.1]), cov=np.array([[1.2, 0.1], [0.1, 0.8]]))
+
+
+_SCORES = np.array([0.1, 0.4, 0.2, 0.9, 0.5, 0.3])
+_LOGITS = np.array([[2.0, 0.1, -1.0], [0.3, 0.2, 0.1], [-1.0, 2.0, 0.5], [0.0, 0.0, 3.0]])
+
+
+@spec("nnlib.calibration.accuracy_coverage_curve", scores="arr", correct=P("arr", ok={"zero"}))
+def _():
+    from nnlib import calibration
+    return calibration.accuracy_coverage_curve, dict(scores=_SCORES, correct=np.array([1, 1, 1, 0, 0, 1]))
+
+
+@spec("nnlib.calibration.CoverageCurve.accuracy_at", coverage="prob")
+def _():
+    from nnlib import calibration
+    curve = calibration.accuracy_coverage_curve(_SCORES, np.array([1, 1, 1, 0, 0, 1]))
+    return curve.accuracy_at, dict(coverage=0.5)
+
+
+@spec("nnlib.calibration.auroc", scores_in="arr", scores_out="arr")
+def _():
+    from nnlib import calibration
+    return calibration.auroc, dict(scores_in=_SCORES[:3], scores_out=_SCORES[3:])
+
+
+@spec("nnlib.calibration.softmax_with_temperature", logits="arr", temperature="pos")
+def _():
+    from nnlib import calibration
+    return calibration.softmax_with_temperature, dict(logits=_LOGITS, temperature=1.5)
+
+
+@spec("nnlib.calibration.temperature_nll", logits="arr", labels=P("arr", ok={"zero"}), temperature="pos")
+def _():
+    from nnlib import calibration
+    return calibration.temperature_nll, dict(logits=_LOGITS, labels=np.array([0, 1, 1, 2]), temperature=1.5)
+
+
+@spec("nnlib.calibration.fit_temperature", logits="arr", labels=P("arr", ok={"zero"}), max_iter="int")
+def _():
+    from nnlib import calibration
+    return calibration.fit_temperature, dict(logits=_LOGITS, labels=np.array([0, 1, 1, 2]), max_iter=50)
+
+
 _CAP_X = np.linspace(0.0, 1.0, 12)
 
 
