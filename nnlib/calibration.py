@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import as_float_array, check_budget, check_positive, check_positive_int
+from .functional import log_softmax
 
 __all__ = ["CoverageCurve", "accuracy_coverage_curve", "auroc",
            "softmax_with_temperature", "temperature_nll", "fit_temperature"]
@@ -130,11 +131,6 @@ def auroc(scores_in, scores_out) -> float:
 
 
 # --------------------------------------------------------------------------- temperature scaling
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    m = z.max(axis=1, keepdims=True)
-    return z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
-
-
 def softmax_with_temperature(logits, temperature: float) -> np.ndarray:
     """Class probabilities :math:`\\operatorname{softmax}(z / T)` for logits of shape ``(n, classes)``.
 
@@ -144,14 +140,14 @@ def softmax_with_temperature(logits, temperature: float) -> np.ndarray:
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (n, classes), got {z.shape}")
     T = check_positive("temperature", temperature)
-    return np.exp(_log_softmax(z / T))
+    return np.exp(log_softmax(z / T))
 
 
 def temperature_nll(logits, labels, temperature: float) -> float:
     """Mean negative log-likelihood :math:`\\frac1n\\sum_n \\big(\\log\\sum_c e^{z_{nc}/T} - z_{n y_n}/T\\big)`."""
     z, y = _logits_labels(logits, labels)
     T = check_positive("temperature", temperature)
-    return float(-_log_softmax(z / T)[np.arange(len(y)), y].mean())
+    return float(-log_softmax(z / T)[np.arange(len(y)), y].mean())
 
 
 def fit_temperature(logits, labels, *, max_iter: int = 200) -> float:
@@ -174,7 +170,7 @@ def fit_temperature(logits, labels, *, max_iter: int = 200) -> float:
     rows = np.arange(len(y))
 
     def grad(beta: float) -> float:
-        p = np.exp(_log_softmax(beta * z))
+        p = np.exp(log_softmax(beta * z))
         return float(np.mean((p * z).sum(1) - z[rows, y]))
 
     if grad(0.0) >= 0:
