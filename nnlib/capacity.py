@@ -106,8 +106,11 @@ def least_squares_fit(features, targets, ridge=0.0) -> np.ndarray:
 
     With :math:`\Phi` = ``features`` (:math:`n \times p`) and :math:`t` = ``targets``,
 
-    .. math:: \hat w = \arg\min_w \|\Phi w - t\|^2 + \lambda\|w\|^2 = (\Phi^\top\Phi + \lambda I)^{-1}\Phi^\top t
-       \quad (\lambda > 0), \qquad \hat w = \Phi^{+} t \quad (\lambda = 0),
+    .. math::
+       \hat w = \arg\min_w \|\Phi w - t\|^2 + \lambda\|w\|^2 = (\Phi^\top\Phi + \lambda I)^{-1}\Phi^\top t
+       \quad (\lambda > 0),
+
+       \hat w = \Phi^{+} t \quad (\lambda = 0),
 
     where :math:`\Phi^+` is the Moore–Penrose pseudo-inverse. For :math:`\lambda = 0` and
     :math:`p \le n` (full column rank) this is ordinary least squares; for :math:`p > n` there are
@@ -156,7 +159,9 @@ def bias_variance(predictions, target_mean) -> dict:
     set :math:`r`; ``target_mean[i]`` is the true regression function :math:`m(x_i)`. With
     :math:`\bar f(x_i)` the mean prediction over the training sets,
 
-    .. math:: \text{bias}^2 = \frac1M\sum_i \bigl(\bar f(x_i) - m(x_i)\bigr)^2, \qquad
+    .. math::
+       \text{bias}^2 = \frac1M\sum_i \bigl(\bar f(x_i) - m(x_i)\bigr)^2,
+
        \text{variance} = \frac1M\sum_i \frac1R\sum_r \bigl(f_r(x_i) - \bar f(x_i)\bigr)^2,
 
     the two terms of the decomposition of the expected squared error

@@ -163,7 +163,8 @@ def rk4(rhs, y0, duration, dt):
     """Integrate ``dy/dt = rhs(t, y)`` with the classical fixed-step Runge-Kutta method (chapter 01).
 
     .. math::
-        k_1 = f(t, y),\\ k_2 = f(t + \\tfrac{h}{2}, y + \\tfrac{h}{2} k_1),\\
+        k_1 = f(t, y),\\ k_2 = f(t + \\tfrac{h}{2}, y + \\tfrac{h}{2} k_1),
+
         k_3 = f(t + \\tfrac{h}{2}, y + \\tfrac{h}{2} k_2),\\ k_4 = f(t + h, y + h k_3),
 
         y \\leftarrow y + \\tfrac{h}{6}(k_1 + 2 k_2 + 2 k_3 + k_4)\\quad (\\text{error } O(h^4)).

@@ -89,7 +89,8 @@ def warmup_cosine_lr(t, lr: float, warmup_steps: int, total_steps: int, start_fa
     r"""Linear warm-up from ``start_factor * lr`` to ``lr``, then cosine annealing to ``min_lr`` (chapter 06).
 
     .. math::
-        \eta_t = \eta_0\Big(f + (1 - f)\frac{t}{W}\Big) \;(t < W), \qquad
+        \eta_t = \eta_0\Big(f + (1 - f)\frac{t}{W}\Big) \;(t < W),
+
         \eta_t = \text{cosine\_lr}(t - W,\ \eta_0,\ T - W,\ \eta_{\min}) \;(W \le t \le T),
 
     as torch's ``SequentialLR([LinearLR(start_factor=f, total_iters=W), CosineAnnealingLR(T_max=T - W,

@@ -395,7 +395,8 @@ def train_linear_autoencoder(X, code_size: int, *, steps: int = 3000, lr: float 
     examples of the squared error) and its gradients are
 
     .. math::
-        L = \\operatorname{tr}\\big((I-P)\\,C\\,(I-P)^\\top\\big), \\quad
+        L = \\operatorname{tr}\\big((I-P)\\,C\\,(I-P)^\\top\\big),
+
         \\frac{\\partial L}{\\partial M} = -2\\,(I-P)\\,C\\,W^\\top, \\quad
         \\frac{\\partial L}{\\partial W} = -2\\,M^\\top (I-P)\\,C
 

@@ -385,7 +385,8 @@ def kl_per_dimension(mu, logvar) -> np.ndarray:
 
     .. math::
         \\mathrm{KL}_j = \\frac1n \\sum_{i=1}^n \\tfrac12 \\big(\\sigma_{ij}^2 + \\mu_{ij}^2 - 1 - \\log\\sigma_{ij}^2\\big),
-        \\qquad \\sum_j \\mathrm{KL}_j = \\frac1n \\sum_i \\mathrm{KL}\\big(q(\\mathbf z \\mid \\mathbf x_i) \\,\\|\\, \\mathcal N(\\mathbf 0, I)\\big),
+
+        \\sum_j \\mathrm{KL}_j = \\frac1n \\sum_i \\mathrm{KL}\\big(q(\\mathbf z \\mid \\mathbf x_i) \\,\\|\\, \\mathcal N(\\mathbf 0, I)\\big),
 
     the one-dimensional terms of :func:`gaussian_kl`. A dimension with :math:`\\mathrm{KL}_j \\approx 0`
     has :math:`q = \\mathcal N(0, 1)` for every example: it carries no information (an inactive unit).
@@ -411,7 +412,8 @@ def aggregate_posterior_moments(mu, logvar) -> tuple[np.ndarray, np.ndarray]:
     (law of total expectation and of total variance, chapter 10, "The aggregate posterior"):
 
     .. math::
-        \\mathbb E_q[\\mathbf z] = \\bar{\\boldsymbol\\mu} = \\frac1n \\sum_i \\boldsymbol\\mu_i, \\qquad
+        \\mathbb E_q[\\mathbf z] = \\bar{\\boldsymbol\\mu} = \\frac1n \\sum_i \\boldsymbol\\mu_i,
+
         \\operatorname{Cov}_q[\\mathbf z] = \\frac1n \\sum_i \\operatorname{diag}\\boldsymbol\\sigma_i^2
         + \\frac1n \\sum_i (\\boldsymbol\\mu_i - \\bar{\\boldsymbol\\mu})(\\boldsymbol\\mu_i - \\bar{\\boldsymbol\\mu})^\\top .
 
@@ -434,8 +436,9 @@ def gaussian_fit_kl(mean, cov) -> float:
     """:math:`\\mathrm{KL}\\big(\\mathcal N(\\mathbf m, C) \\,\\|\\, \\mathcal N(\\mathbf 0, I)\\big)` for a full covariance C.
 
     .. math::
-        \\mathrm{KL} = \\tfrac12 \\big(\\operatorname{tr} C + \\mathbf m^\\top \\mathbf m - d - \\log\\det C\\big)
-        = \\tfrac12 \\|\\mathbf m\\|^2 + \\tfrac12 \\sum_k (\\lambda_k - 1 - \\log \\lambda_k),
+        \\mathrm{KL} &= \\tfrac12 \\big(\\operatorname{tr} C + \\mathbf m^\\top \\mathbf m - d - \\log\\det C\\big)
+
+        &= \\tfrac12 \\|\\mathbf m\\|^2 + \\tfrac12 \\sum_k (\\lambda_k - 1 - \\log \\lambda_k),
 
     with :math:`\\lambda_k` the eigenvalues of C. Applied to the moments of a distribution q
     (:func:`aggregate_posterior_moments`), it is a lower bound on :math:`\\mathrm{KL}(q \\,\\|\\, \\mathcal N(\\mathbf 0, I))`:
