@@ -16,10 +16,7 @@ def check_real_tensors(op: str, **tensors: torch.Tensor) -> None:
     silently drop an imaginary part.
     """
     for name, t in tensors.items():
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{op}: {name} must be a torch tensor, got {type(t).__name__}")
-        if not t.is_floating_point():
-            raise TypeError(f"{op}: {name} must be a real floating tensor, got dtype {t.dtype}")
+        check_tensor(f"{op}: {name}", t)
 
 
 def as_model_input(model: nn.Module, name: str, x) -> torch.Tensor:
