@@ -155,15 +155,15 @@ def check_choice(name: str, value, choices) -> object:
     return value
 
 
-def check_positive_int(name: str, value) -> int:
-    """Return ``value`` as an int, raising ``ValueError`` unless it is an integer >= 1.
+def check_positive_int(name: str, value, minimum: int = 1) -> int:
+    """Return ``value`` as an int, raising ``ValueError`` unless it is an integer >= ``minimum`` (>= 1).
 
     Counts (samples, units, epochs, steps) above :data:`MAX_STEPS` are refused as well:
     no count that large fits the book's CPU budget, and refusing it early is what keeps
     a mistyped ``10**9`` from allocating or looping for hours.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return check_budget(name, int(value), "MAX_STEPS", "")  # message: "n asks for 1e+09, above ..."
 
 
@@ -180,6 +180,19 @@ def check_axis(name: str, axis, ndim: int, *, allow_none: bool = True):
             allowed = "an integer" + (", a tuple of integers or None" if allow_none else "")
             raise ValueError(f"{name} must be {allowed} in [-{ndim}, {ndim - 1}] for an array with {ndim} "
                              f"axes, got {axis!r}")
+    return axis
+
+
+def check_class_axis(name: str, array, axis) -> int:
+    """Return ``axis``, a valid axis of ``array`` along which it has at least one entry.
+
+    For a softmax over ``axis``: its outputs sum to 1, which no empty vector does, so an
+    axis of length 0 is refused with a ``ValueError`` naming ``name`` and the axis.
+    """
+    axis = check_axis("axis", axis, np.ndim(array), allow_none=False)
+    if np.shape(array)[axis] == 0:
+        raise ValueError(f"{name} has no entries along axis {axis} (shape {np.shape(array)}); a softmax over "
+                         f"that axis needs at least one")
     return axis
 
 

@@ -230,9 +230,7 @@ def sup_error(f, g, interval=(0.0, 1.0), n_points=4001) -> float:
         Grid size (>= 2); the estimate is a lower bound that converges to the
         supremum as the grid is refined.
     """
-    n_points = check_positive_int("n_points", n_points)
-    if n_points < 2:
-        raise ValueError(f"n_points must be an integer >= 2, got {n_points}")
+    n_points = check_positive_int("n_points", n_points, minimum=2)
     a, b = check_interval("interval", interval)
     f, g = check_callable("f", f, "a function of an array"), check_callable("g", g, "a function of an array")
     x = np.linspace(a, b, n_points)

@@ -27,7 +27,7 @@ import contextlib
 
 import numpy as np
 
-from ._checks import as_float_array, check_axis, check_flag, check_new_shape
+from ._checks import as_float_array, check_axis, check_class_axis, check_flag, check_new_shape
 
 # ``sum`` and ``mean`` are left out of __all__ so that ``from nnlib.autodiff import *`` does
 # not shadow Python's built-in ``sum``; use them as ``ad.sum(x)`` or ``x.sum()``.
@@ -495,7 +495,7 @@ def log_softmax(x, axis=-1):
     Gradient (chapter 04): :math:`\\bar{x} = \\bar{y} - \\mathrm{softmax}(x)\\sum_j \\bar{y}_j`.
     """
     x = _var(x)
-    axis = check_axis("axis", axis, x.ndim, allow_none=False)
+    axis = check_class_axis("x", x.val, axis)
     shifted = x.val - x.val.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -510,7 +510,7 @@ def softmax(x, axis=-1):
     Gradient (chapter 04): :math:`\\bar{x} = s \\odot (\\bar{y} - \\sum_j \\bar{y}_j s_j)`.
     """
     x = _var(x)
-    axis = check_axis("axis", axis, x.ndim, allow_none=False)
+    axis = check_class_axis("x", x.val, axis)
     e = np.exp(x.val - x.val.max(axis=axis, keepdims=True))
     s = e / e.sum(axis=axis, keepdims=True)
 

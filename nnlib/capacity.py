@@ -48,7 +48,8 @@ def legendre_features(x, degree: int, x_range=(0.0, 1.0)) -> np.ndarray:
     if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) or degree < 0:
         raise ValueError(f"degree must be an integer >= 0, got {degree!r}")
     a, b = check_interval("x_range", x_range)
-    check_budget("legendre_features", x.size * (int(degree) + 1), "MAX_ELEMENTS", "entries")
+    check_budget(f"legendre_features with degree={degree} on x of {x.size} entries", x.size * (int(degree) + 1),
+                 "MAX_ELEMENTS", "entries")
     u = 2.0 * (x - a) / (b - a) - 1.0
     return np.polynomial.legendre.legvander(u.reshape(-1), int(degree)).reshape(x.shape + (int(degree) + 1,))
 
@@ -214,9 +215,7 @@ def kfold_indices(n: int, k: int, rng=None) -> list:
     list of ``k`` pairs ``(train_idx, val_idx)`` of sorted integer arrays; the ``val_idx`` are
     disjoint and together cover ``range(n)``.
     """
-    n = check_positive_int("n", n)
-    if n < 2:
-        raise ValueError(f"n must be an integer >= 2 (one example to train on, one to validate), got {n!r}")
+    n = check_positive_int("n", n, minimum=2)  # one example to train on, one to validate
     k = check_positive_int("k", k)
     if not 2 <= k <= n:
         raise ValueError(f"k must be an integer with 2 <= k <= n = {n}, got {k!r}")

@@ -369,6 +369,9 @@ def maxpool2d_backward(dout, x, size: int = 2, stride: int | None = None) -> np.
     The maximum is a switch: locally it is the identity for the winning input and a
     constant for the others. Ties go to the first maximum in row-major order, as in
     PyTorch. Overlapping windows add their contributions. Chapter 08.
+
+    A NaN in ``x`` counts as its window's maximum, as in numpy and PyTorch: the forward pass
+    gives NaN for that window and this gradient goes to the NaN entry (finite, as PyTorch's).
     """
     x, size, stride = _check_pool(x, size, stride)
     windows = _pool_windows(x, size, stride)

@@ -235,7 +235,8 @@ def conv_transpose2d(y, w, b=None, padding: int = 0, stride: int = 1, output_pad
     Hp, Wp = (H - 1) * s + kh + a, (W - 1) * s + kw + a
     if Hp - 2 * p < 1 or Wp - 2 * p < 1:
         raise ValueError(f"conv_transpose2d: padding {p} removes the whole output of size {(Hp, Wp)}")
-    check_budget("conv_transpose2d output (N x C x H x W)", N * C * Hp * Wp, "MAX_ELEMENTS", "entries")
+    check_budget(f"conv_transpose2d output {(N, C, Hp, Wp)} from y {y.shape}, w {w.shape} and stride={s}",
+                 N * C * Hp * Wp, "MAX_ELEMENTS", "entries")
     out = np.zeros((N, C, Hp, Wp))
     for u in range(kh):
         for v in range(kw):
@@ -277,6 +278,16 @@ def blur_subsample(x, stride: int = 2) -> np.ndarray:
     return blurred.reshape(N, C, H, W)[:, :, ::s, ::s]
 
 
+def _check_shift(name: str, pair, size=None) -> tuple[int, int]:
+    """``pair`` = (rows, columns) as two ints; with ``size`` = (H, W), each smaller in size than that axis."""
+    if (not isinstance(pair, (tuple, list)) or len(pair) != 2
+            or any(isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)) for d in pair)):
+        raise ValueError(f"{name} must be a pair (rows, columns) of integers, got {pair!r}")
+    if size is not None and not all(abs(d) < n for d, n in zip(pair, size)):
+        raise ValueError(f"{name} must move by less than the size {tuple(size)} of the maps it shifts, got {pair!r}")
+    return int(pair[0]), int(pair[1])
+
+
 def shift_change(f, images, shift, out_shift=(0, 0)) -> np.ndarray:
     """Relative change of a feature map when its input is shifted, one number per image.
 
@@ -302,15 +313,14 @@ def shift_change(f, images, shift, out_shift=(0, 0)) -> np.ndarray:
     x = as_float_array("images", images)
     if x.ndim != 4:
         raise ValueError(f"shift_change: images must have shape (N, C, H, W), got shape {x.shape}")
-    for name, pair in (("shift", shift), ("out_shift", out_shift)):
-        if not isinstance(pair, tuple) or len(pair) != 2:
-            raise ValueError(f"{name} must be a pair (rows, columns) of integers, got {pair!r}")
+    shift = _check_shift("shift", shift, x.shape[2:])
+    out_shift = _check_shift("out_shift", out_shift)
     fx = as_float_array("f(images)", f(x))
     fsx = as_float_array("f(shifted images)", f(shift_images(x, *shift)))
     if fx.ndim != 4 or fx.shape != fsx.shape or len(fx) != len(x):
         raise ValueError(f"f must map images {x.shape} to feature maps (N, F, H', W') of one shape, got "
                          f"{fx.shape} and {fsx.shape}")
-    diff = fsx - shift_images(fx, *out_shift)
+    diff = fsx - shift_images(fx, *_check_shift("out_shift", out_shift, fx.shape[2:]))
     norm = np.sqrt((fx**2).sum(axis=(1, 2, 3)))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.sqrt((diff**2).sum(axis=(1, 2, 3))) / norm

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_axis, check_choice
+from ._checks import as_float_array, check_choice, check_class_axis
 
 __all__ = ["sigmoid", "softmax", "log_softmax", "half_sse", "bce_with_logits", "cross_entropy_with_logits",
            "REDUCTIONS"]
@@ -38,7 +38,7 @@ def sigmoid(z):
 def log_softmax(Z, axis: int = -1):
     """:math:`\\log \\mathrm{softmax}(z)_k = z_k - \\max z - \\log\\sum_j e^{z_j - \\max z}` (stable)."""
     Z = as_float_array("Z", Z)
-    axis = check_axis("axis", axis, Z.ndim, allow_none=False)
+    axis = check_class_axis("Z", Z, axis)
     shifted = Z - Z.max(axis=axis, keepdims=True)  # every exponent <= 0: no overflow
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -46,7 +46,7 @@ def log_softmax(Z, axis: int = -1):
 def softmax(Z, axis: int = -1):
     """:math:`\\mathrm{softmax}(z)_k = e^{z_k - \\max z} / \\sum_j e^{z_j - \\max z}` (chapter 02, stable)."""
     Z = as_float_array("Z", Z)
-    axis = check_axis("axis", axis, Z.ndim, allow_none=False)
+    axis = check_class_axis("Z", Z, axis)
     e = np.exp(Z - Z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 

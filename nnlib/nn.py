@@ -107,9 +107,9 @@ class Linear(Module):
         self.bias = Var(uniform(-bound, bound, out_features).astype(dtype)) if bias else None
 
     def forward(self, x):
-        shape = x.shape if isinstance(x, Var) else np.shape(x)
-        if shape[-1:] != (self.in_features,):
-            raise ValueError(f"Linear: input x has shape {shape} but the layer expects "
+        x = x if isinstance(x, Var) else as_float_array("x", x, dtype=self.weight.dtype)
+        if x.shape[-1:] != (self.in_features,):
+            raise ValueError(f"Linear: input x has shape {x.shape} but the layer expects "
                              f"(..., {self.in_features}) features")
         y = x @ self.weight
         return y if self.bias is None else y + self.bias

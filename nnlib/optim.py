@@ -39,16 +39,21 @@ __all__ = ["sgd_step", "adam_step", "Optimizer", "SGD", "Adam",
 
 
 # --------------------------------------------------------------------------- update rules
-def _check_step_arrays(x, g, **state) -> None:
-    """An update rule's arrays: ``x`` and its ``state`` (written in place) float ndarrays, ``g`` real; one shape."""
-    if as_float_array("g", g).shape != np.shape(x):
-        raise ValueError(f"g must have the shape of x, {np.shape(x)}, got {np.shape(g)}")
+def _check_step_arrays(x, g, **state) -> np.ndarray:
+    """An update rule's arrays: ``x`` and its ``state`` (written in place) float ndarrays, ``g`` real; one shape.
+
+    Returns ``g`` as a float array (a list of numbers is a valid gradient).
+    """
+    g = as_float_array("g", g)
+    if g.shape != np.shape(x):
+        raise ValueError(f"g must have the shape of x, {np.shape(x)}, got {g.shape}")
     for name, a in {"x": x, **state}.items():
         if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
             raise TypeError(f"{name} must be a float numpy array (it is updated in place), got {type(a).__name__}"
                             + (f" of dtype {a.dtype}" if isinstance(a, np.ndarray) else ""))
         if a.shape != x.shape:
             raise ValueError(f"{name} must have the shape of x, {x.shape}, got {a.shape}")
+    return g
 
 
 def sgd_step(x, g, velocity, lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
@@ -62,7 +67,7 @@ def sgd_step(x, g, velocity, lr: float, momentum: float = 0.0, nesterov: bool = 
     step is :math:`v_1 = g_1`, as in ``torch.optim.SGD``).
     """
     nesterov = check_flag("nesterov", nesterov)
-    _check_step_arrays(x, g, velocity=velocity)
+    g = _check_step_arrays(x, g, velocity=velocity)
     lr, momentum = check_non_negative("lr", lr), check_in_range("momentum", momentum, 0.0, 1.0)
     velocity *= momentum
     velocity += g
@@ -81,10 +86,13 @@ def adam_step(x, g, m, v, t: int, lr: float, beta1: float = 0.9, beta2: float = 
 
     ``bias_correction=False`` drops the two divisions. Where the denominator is exactly 0
     (possible only with ``eps = 0`` and a gradient that has always been 0) the step is 0,
-    the limit of the update, instead of 0/0.
+    the limit of the update, instead of 0/0. A negative entry of ``v`` (an average of squares)
+    is refused.
     """
     bias_correction = check_flag("bias_correction", bias_correction)
-    _check_step_arrays(x, g, m=m, v=v)
+    g = _check_step_arrays(x, g, m=m, v=v)
+    if np.any(v < 0):
+        raise ValueError(f"v must be >= 0 (a running average of g**2), got a smallest entry {v.min():.3g}")
     t, lr, eps = check_positive_int("t", t), check_non_negative("lr", lr), check_non_negative("eps", eps)
     beta1, beta2 = check_in_range("beta1", beta1, 0.0, 1.0), check_in_range("beta2", beta2, 0.0, 1.0)
     m *= beta1

@@ -232,13 +232,16 @@ def novikoff_bound(X, y, u, *, bias=False):
     X, y = _points_and_labels(X, y)
     Xb = _with_bias(X, bias)
     u = as_float_array("u", u)
-    check_shape("u", u, (Xb.shape[1],))
+    if u.shape != (Xb.shape[1],):
+        raise ValueError(f"u must have shape ({Xb.shape[1]},) for X with {X.shape[1]} features and bias={bias} "
+                         f"(one more entry with bias=True), got shape {u.shape}")
     norm = np.linalg.norm(u)
     if not np.isfinite(norm) or norm == 0:
-        raise ValueError("u must be a finite non-zero vector")
+        raise ValueError(f"u must be a finite non-zero vector, got {u!r}")
     gamma = np.min(y * (Xb @ u)) / norm
     if gamma <= 0:
-        raise ValueError(f"u must separate the data (margin > 0), got margin {gamma:.3g}")
+        raise ValueError(f"the data X, y are not separated by u (bias={bias}): the margin min y_i u.x_i / |u| "
+                         f"is {gamma:.3g}, it must be > 0")
     R = np.max(np.linalg.norm(Xb, axis=1))
     return float((R / gamma) ** 2)
 

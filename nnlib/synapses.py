@@ -180,7 +180,8 @@ def simulate_lif_network(v_in, W, b, duration, dt=1e-4, *, tau_s=0.005, n=0, tau
         raise ValueError(f"dt must be in (0, tau_s={tau_s!r}), got {dt!r}")
     pre = simulate_lif(v_in, duration, dt, tau_m, tau_ref, v0=v0_pre, record_v=record_v)
     if len(pre.spike_times) != W.shape[1]:
-        raise ValueError(f"W has shape {W.shape} but the input population has N={len(pre.spike_times)} neurons")
+        raise ValueError(f"v_in drives N={len(pre.spike_times)} input neurons, but W has shape {W.shape} "
+                         f"(one column per input neuron)")
     a = spike_train(pre.spike_times, pre.t)
     s = filter_spikes(a, psc_filter(pre.t - pre.t[0], tau_s, n), pre.dt)
     z = s @ W.T + b

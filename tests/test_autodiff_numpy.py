@@ -96,3 +96,16 @@ def test_numpy_functional_agrees_with_the_autodiff_ops():
     labels = RNG.integers(0, 5, 4)
     E, _ = F.cross_entropy_with_logits(z, labels, reduction="mean")
     assert abs(E - nn.cross_entropy(z, labels).item()) < 1e-12 * max(1.0, abs(E))
+
+
+@pytest.mark.parametrize("fn, name", [("softmax", "Z"), ("log_softmax", "Z"), (ad.softmax, "x"), (ad.log_softmax, "x")])
+def test_softmax_over_an_empty_axis_names_the_input_and_the_axis(fn, name):
+    """A softmax's outputs sum to 1, so it has no value on an empty axis; empty batches are fine."""
+    from nnlib import functional as F
+    fn = getattr(F, fn) if isinstance(fn, str) else fn
+    with pytest.raises(ValueError, match=rf"{name} has no entries along axis -1"):
+        fn(np.array([]))
+    with pytest.raises(ValueError, match=rf"{name} has no entries along axis 0"):
+        fn(np.zeros((0, 3)), axis=0)
+    out = fn(np.zeros((0, 3)))
+    assert np.shape(getattr(out, "val", out)) == (0, 3)

@@ -143,3 +143,9 @@ def test_work_limits_refuse_huge_requests(monkeypatch):
         legendre_features(np.zeros(50), 5)
     with pytest.raises(ValueError, match="above the limit"):
         RandomReLUFeatures(1, 500)
+
+
+def test_legendre_features_budget_names_degree():
+    with pytest.raises(ValueError, match=r"degree=1000000000 on x of 12 entries asks for 1\.2e\+10 entries, above "
+                                         r"the limit .*MAX_ELEMENTS; raise it"):
+        legendre_features(np.linspace(0.0, 1.0, 12), 10**9)

@@ -370,6 +370,41 @@ def test_conv_ops_bad_input():
     with pytest.raises(ValueError, match="shift"):
         shift_change(lambda x: x, np.ones((1, 1, 4, 4)), 1)
     with pytest.raises(ValueError, match="out_shift"):
-        shift_change(lambda x: x, np.ones((1, 1, 4, 4)), (1, 0), [0, 0])
+        shift_change(lambda x: x, np.ones((1, 1, 4, 4)), (1, 0), (0, 0, 0))
     with pytest.raises(ValueError, match="images"):
         shift_change(lambda x: x, np.ones((4, 4)), (1, 0))
+
+
+def test_maxpool_treats_nan_as_the_maximum_as_torch_does():
+    """A NaN wins its window: the forward pass gives NaN there and the gradient goes to the NaN entry."""
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    x[0, 0, 0, 0] = x[0, 0, 3, 2] = np.nan
+    xt = torch.tensor(x, requires_grad=True)
+    yt = F.max_pool2d(xt, 2)
+    yt.backward(torch.ones_like(yt))
+    y = maxpool2d_forward(x)
+    np.testing.assert_array_equal(np.isnan(y), np.isnan(yt.detach().numpy()))
+    dx = maxpool2d_backward(np.ones((1, 1, 2, 2)), x)
+    np.testing.assert_array_equal(dx, xt.grad.numpy())
+    assert dx[0, 0, 0, 0] == 1.0 and dx[0, 0, 3, 2] == 1.0
+
+
+@pytest.mark.parametrize("bad", [(1, float("nan")), (1, float("inf")), (1, 1j), ("a", "b"), (1,), 1])
+@pytest.mark.parametrize("which", ["shift", "out_shift"])
+def test_shift_change_names_shift_and_out_shift(which, bad):
+    images = np.random.default_rng(0).random((2, 1, 6, 6))
+    kwargs = dict(shift=(1, 0), out_shift=(1, 0))
+    kwargs[which] = bad
+    with pytest.raises(ValueError, match=rf"^{which} must be a pair \(rows, columns\) of integers"):
+        shift_change(lambda x: x, images, **kwargs)
+    kwargs[which] = (6, 0)
+    with pytest.raises(ValueError, match=rf"^{which} must move by less than the size \(6, 6\)"):
+        shift_change(lambda x: x, images, **kwargs)
+    kwargs[which] = [1, 0]  # a list is a pair too
+    assert shift_change(lambda x: x, images, **kwargs).max() < 1e-12
+
+
+def test_conv_transpose2d_budget_names_stride():
+    with pytest.raises(ValueError, match=r"conv_transpose2d output \(2, 1, 2000000003, 2000000003\) from y "
+                                         r"\(2, 2, 3, 3\), w \(2, 1, 3, 3\) and stride=1000000000 asks for"):
+        conv_transpose2d(np.ones((2, 2, 3, 3)), np.ones((2, 1, 3, 3)), stride=10**9)

@@ -61,3 +61,14 @@ def test_digits_split_is_fixed_stratified_and_scaled():
     assert d.images(d.X_test).shape == (360, 8, 8)
     with pytest.raises(ValueError, match=r"\(n, 64\)"):
         d.images(np.zeros((2, 10)))
+
+
+def test_check_positive_int_minimum_and_check_class_axis():
+    assert _checks.check_positive_int("num_classes", 2, minimum=2) == 2
+    with pytest.raises(ValueError, match=r"num_classes must be an integer >= 2, got 1"):
+        _checks.check_positive_int("num_classes", 1, minimum=2)
+    assert _checks.check_class_axis("Z", np.zeros((0, 3)), -1) == -1  # no rows is fine: each row has 3 classes
+    with pytest.raises(ValueError, match=r"Z has no entries along axis -1 \(shape \(2, 0\)\)"):
+        _checks.check_class_axis("Z", np.zeros((2, 0)), -1)
+    with pytest.raises(ValueError, match="axis must be an integer"):
+        _checks.check_class_axis("Z", np.zeros((2, 3)), 2)

@@ -246,7 +246,7 @@ def test_simulate_lif_errors(kwargs, match):
         (lambda: sy.spike_train([0.01, 0.02], np.arange(0, 0.1, 0.01)), "must be a 1-D array"),
         (lambda: sy.filter_spikes(np.ones((3, 2, 2)), np.ones(3), 0.1), "must be 1-D or 2-D"),
         (lambda: sy.filter_spikes(np.ones(3), np.ones(3), -0.1), "dt must be > 0"),
-        (lambda: sy.simulate_lif_network(np.ones(3), np.ones((2, 4)), 0.0, 0.01), r"W has shape \(2, 4\)"),
+        (lambda: sy.simulate_lif_network(np.ones(3), np.ones((2, 4)), 0.0, 0.01), r"v_in drives N=3 input neurons, but W has shape \(2, 4\)"),
         (lambda: sy.simulate_lif_network(np.ones(3), np.ones(3), 0.0, 0.01), "W must be a 2-D array"),
         (lambda: sy.simulate_lif_network(np.ones(3), np.ones((2, 3)), np.ones(3), 0.01), "b must be a scalar"),
         (lambda: sy.simulate_lif_network(np.ones(3), np.ones((2, 3)), 0.0, 0.01, tau_s=1e-4), "tau_s"),
@@ -255,3 +255,8 @@ def test_simulate_lif_errors(kwargs, match):
 def test_other_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_lif_network_names_v_in_when_it_does_not_match_W():
+    with pytest.raises(ValueError, match=r"v_in drives N=1 input neurons, but W has shape \(1, 2\)"):
+        sy.simulate_lif_network(1.5, np.array([[0.5, 0.5]]), 0.0, 0.01)

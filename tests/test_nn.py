@@ -223,3 +223,13 @@ def test_mlp_learns_a_small_problem():
         opt.step()
     assert loss.item() < 0.1
     assert np.mean(model(x).val.argmax(axis=1) == y) > 0.97
+
+
+@pytest.mark.parametrize("x", [np.ones((2, 3)) + 1j, np.array([[None, "x", 1.0]], dtype=object)])
+def test_linear_and_sequential_name_x_for_non_real_input(x):
+    from nnlib import nn as nnl
+    layer = nnl.Linear(3, 2, rng=0)
+    for model in (layer, nnl.Sequential(layer, nnl.ReLU())):
+        with pytest.raises(TypeError, match=r"^x must be real"):
+            model(x)
+    np.testing.assert_allclose(layer([[1.0, 2.0, 3.0]]).val, layer(np.array([[1.0, 2.0, 3.0]])).val)

@@ -365,3 +365,22 @@ def test_least_squares_invalid_arguments():
         least_squares_sgd(X, y, np.full(10, 0.1), n_runs=2_000_000)
     with pytest.raises(TypeError, match="y must be a real number"):
         least_squares_sgd(X, "y", [0.1])
+
+
+def test_adam_step_refuses_a_negative_second_moment_and_takes_a_list_gradient():
+    from nnlib.optim import adam_step, sgd_step
+    x, m, v = np.ones(2), np.zeros(2), np.array([0.01, 0.04])
+    with pytest.raises(ValueError, match=r"v must be >= 0 .* -0\.04"):
+        adam_step(x, np.array([0.5, -0.5]), m, -v, t=1, lr=0.1)
+    x1, m1, v1 = x.copy(), m.copy(), v.copy()
+    adam_step(x1, np.array([0.5, -0.5]), m1, v1, t=2, lr=0.1)
+    x2, m2, v2 = x.copy(), m.copy(), v.copy()
+    adam_step(x2, [0.5, -0.5], m2, v2, t=2, lr=0.1)  # a list of numbers is a valid gradient
+    np.testing.assert_array_equal(x1, x2)
+    np.testing.assert_array_equal(v1, v2)
+    y1, y2, w1, w2 = np.ones(2), np.ones(2), np.zeros(2), np.zeros(2)
+    sgd_step(y1, np.array([0.5, -0.5]), w1, lr=0.1, momentum=0.5, nesterov=True)
+    sgd_step(y2, [0.5, -0.5], w2, lr=0.1, momentum=0.5, nesterov=True)
+    np.testing.assert_array_equal(y1, y2)
+    with pytest.raises(TypeError, match="g must be real numbers"):
+        adam_step(x, [0.5, "a"], m, v, t=1, lr=0.1)

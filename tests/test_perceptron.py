@@ -127,7 +127,7 @@ def test_separability_falls_back_to_the_margin_lp(monkeypatch):
     (lambda: margin_data(10, 3, 0.7), ValueError, "margin must be in"),
     (lambda: margin_data(10, 1, 0.1), ValueError, "n_features must be >= 2"),
     (lambda: margin_data(0, 3, 0.1), ValueError, "n_points must be an integer"),
-    (lambda: novikoff_bound(CORNERS, [-1, -1, -1, 1], [1.0, 1.0]), ValueError, "u must separate"),
+    (lambda: novikoff_bound(CORNERS, [-1, -1, -1, 1], [1.0, 1.0]), ValueError, "not separated by u"),
     (lambda: novikoff_bound(CORNERS, [-1, -1, -1, 1], [1.0, 1.0, -1.5]), ValueError, "u must have shape"),
     (lambda: novikoff_bound(CORNERS, [-1, -1, -1, 1], [0.0, 0.0, 0.0], bias=True), ValueError, "non-zero"),
     (lambda: cover_count(5, 0), ValueError, "n_features must be an integer"),
@@ -139,3 +139,14 @@ def test_separability_falls_back_to_the_margin_lp(monkeypatch):
 def test_bad_input_is_refused_with_a_named_parameter(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_novikoff_bound_names_what_the_caller_passed():
+    u = [2.0, 2.0, -3.0]  # separates AND with the bias input
+    assert novikoff_bound(CORNERS, [-1, -1, -1, 1], u, bias=True) > 0
+    for X, y in ((-np.asarray(CORNERS, float), [-1, -1, -1, 1]), (np.zeros((4, 2)), [-1, -1, -1, 1]),
+                 (CORNERS, [1, 1, 1, -1])):
+        with pytest.raises(ValueError, match=r"the data X, y are not separated by u \(bias=True\)"):
+            novikoff_bound(X, y, u, bias=True)
+    with pytest.raises(ValueError, match=r"u must have shape \(2,\) for X with 2 features and bias=False"):
+        novikoff_bound(CORNERS, [-1, -1, -1, 1], u, bias=False)

@@ -376,3 +376,15 @@ def test_fit_temperature_bad_input():
         fit_temperature(np.eye(3) * 5, np.arange(3))
     with pytest.raises(ValueError, match="T = infinity"):  # true class below average
         fit_temperature(-np.eye(3) * 5, np.arange(3))
+
+
+def test_fit_temperature_all_labels_zero_has_no_finite_optimum():
+    """The bad-input sweep's logits with every label 0: g(0) = mean(E_uniform[z] - z_0) > 0, and g is
+    increasing (the NLL is convex in 1/T), so the NLL is smallest at T = infinity."""
+    z = np.array([[2.0, 0.1, -1.0], [0.3, 0.2, 0.1], [-1.0, 2.0, 0.5], [0.0, 0.0, 3.0]])
+    y = np.zeros(4, dtype=int)
+    assert np.mean(z.mean(axis=1) - z[:, 0]) > 0
+    nll = [temperature_nll(z, y, T) for T in (0.5, 1.0, 2.0, 10.0, 100.0)]
+    assert all(a > b for a, b in zip(nll, nll[1:]))  # keeps falling as T grows
+    with pytest.raises(ValueError, match="T = infinity"):
+        fit_temperature(z, y)

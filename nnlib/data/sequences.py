@@ -26,12 +26,6 @@ __all__ = ["delayed_recall", "next_number_sequences", "key_value_lookup", "SEQUE
 SEQUENCE_KINDS = ("arithmetic", "periodic", "mixed")
 
 
-def _check_int_at_least(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0, rng=0):
     """The delayed-recall memory task: remember a token across ``delay`` noisy steps.
 
@@ -68,7 +62,7 @@ def delayed_recall(n: int, delay: int, *, n_tokens: int = 4, noise: float = 1.0,
     """
     n = check_positive_int("n", n)
     delay = check_positive_int("delay", delay)
-    n_tokens = _check_int_at_least("n_tokens", n_tokens, 2)
+    n_tokens = check_positive_int("n_tokens", n_tokens, minimum=2)
     noise = check_non_negative("noise", noise)
     check_budget("delayed_recall (n, delay, n_tokens)", n * (delay + 1) * (n_tokens + 1), "MAX_ELEMENTS", "array entries")
     rng = as_generator(rng)
@@ -130,9 +124,9 @@ def next_number_sequences(n: int, length: int, *, kind: str = "mixed", max_perio
         The targets :math:`s_1, ..., s_{length}`: ``Y[:, k]`` is the number after ``X[:, k]``.
     """
     n = check_positive_int("n", n)
-    length = _check_int_at_least("length", length, 2)
+    length = check_positive_int("length", length, minimum=2)
     kind = check_choice("kind", kind, SEQUENCE_KINDS)
-    max_period = _check_int_at_least("max_period", max_period, 2)
+    max_period = check_positive_int("max_period", max_period, minimum=2)
     check_budget("next_number_sequences (n, length, max_period)", n * (length + 1 + max_period), "MAX_ELEMENTS", "array entries")
     scale = check_positive("scale", scale)
     rng = as_generator(rng)
@@ -181,7 +175,7 @@ def key_value_lookup(n: int, n_pairs: int, *, n_keys: int = 8, n_values: int = 4
     n = check_positive_int("n", n)
     n_pairs = check_positive_int("n_pairs", n_pairs)
     n_keys = check_positive_int("n_keys", n_keys)
-    n_values = _check_int_at_least("n_values", n_values, 2)
+    n_values = check_positive_int("n_values", n_values, minimum=2)
     check_budget("key_value_lookup (n, n_pairs, n_keys, n_values)", n * (n_pairs + 1) * (n_keys + n_values + 1), "MAX_ELEMENTS", "array entries")
     if n_pairs > n_keys:
         raise ValueError(f"n_pairs must be <= n_keys={n_keys} (keys are distinct), got {n_pairs}")

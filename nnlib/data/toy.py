@@ -93,9 +93,7 @@ def noisy_mapping(n=300, num_classes=3, dim=6, noise=0.1, rng=0, *, return_proto
     """
     return_prototypes = check_flag("return_prototypes", return_prototypes)
     n = check_positive_int("n", n)
-    num_classes = check_positive_int("num_classes", num_classes)
-    if num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
+    num_classes = check_positive_int("num_classes", num_classes, minimum=2)
     dim = check_positive_int("dim", dim)
     noise = check_non_negative("noise", noise)
     rng = as_generator(rng)
@@ -137,9 +135,7 @@ def spirals(n_per_class=100, num_classes=2, noise=0.1, rng=0, *, turns=1.0):
     y : ndarray, shape (num_classes * n_per_class,), int64
     """
     n_per_class = check_positive_int("n_per_class", n_per_class)
-    num_classes = check_positive_int("num_classes", num_classes)
-    if num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
+    num_classes = check_positive_int("num_classes", num_classes, minimum=2)
     noise = check_non_negative("noise", noise)
     turns = check_real("turns", turns)
     if turns <= 0:
