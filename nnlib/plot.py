@@ -18,6 +18,8 @@ from ._checks import as_float_array, check_budget, check_callable, check_flag, c
 
 __all__ = [
     "BOOK_STYLE",
+    "MAX_FIGURE_WIDTH",
+    "fit_to_column",
     "use_book_style",
     "fig_to_png",
     "image_grid",
@@ -28,6 +30,25 @@ __all__ = [
 
 # Okabe & Ito's colour-blind-safe palette.
 _PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+#: Widest figure, in inches, that the book shows at full size. The HTML book's text column is
+#: 672 px wide at a 1280 px window; a figure ``w`` inches wide is scaled to it, so its 10 pt text
+#: is drawn ``10 / 72 * 672 / w`` px tall: 13 px (the body's smallest font) at ``w = 7.2``.
+MAX_FIGURE_WIDTH = 7.2
+
+
+def fit_to_column(fig) -> None:
+    """Shrink a figure wider than :data:`MAX_FIGURE_WIDTH` to that width, keeping its aspect.
+
+    Installed as a matplotlib figure hook by ``BOOK_STYLE`` (``figure.hooks``), so every
+    ``plt.figure``/``plt.subplots`` of a chapter is at most as wide as the text column and its
+    text is never shrunk below the body's font in the HTML book (nor in the PDF, which scales
+    figures to the line width the same way). Fonts keep their point sizes; the panels get smaller.
+    """
+    width, height = fig.get_size_inches()
+    if width > MAX_FIGURE_WIDTH:
+        fig.set_size_inches(MAX_FIGURE_WIDTH, height * MAX_FIGURE_WIDTH / width, forward=False)
+
 
 BOOK_STYLE = {
     "figure.facecolor": "white",
@@ -42,9 +63,11 @@ BOOK_STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": mpl.cycler(color=_PALETTE),
-    "font.size": 10,
+    "font.size": 10,  # every text of a figure is at least this size (see MAX_FIGURE_WIDTH)
+    "axes.titlesize": "medium",
     "legend.frameon": False,
     "image.cmap": "viridis",
+    "figure.hooks": ["nnlib.plot:fit_to_column"],
 }
 
 
@@ -56,12 +79,18 @@ def use_book_style() -> None:
 use_book_style()
 
 
-def fig_to_png(fig, dpi: int = 72) -> bytes:
+def fig_to_png(fig, dpi: int = 100) -> bytes:
     """Render a figure to PNG bytes on an opaque white background and close it.
 
     The figure keeps its own size (no tight bounding box), so frames of a widget
-    drawn with the same ``figsize`` all have the same pixel size.
+    drawn with the same ``figsize`` all have the same pixel size. The image is stored
+    with a palette of at most 256 colours (a plot has few colours besides the shades of
+    its anti-aliased edges), which makes it about three times smaller than full colour
+    with no visible change; the PNG records its ``dpi``, which the reader check uses to
+    measure the size of the figure's text as displayed.
     """
+    from PIL import Image
+
     if not hasattr(fig, "savefig"):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     dpi = check_positive_int("dpi", dpi)
@@ -70,7 +99,11 @@ def fig_to_png(fig, dpi: int = 72) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     plt.close(fig)
-    return buffer.getvalue()
+    image = Image.open(buffer).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True, dpi=(dpi, dpi))
+    return out.getvalue()
 
 
 def image_grid(images, labels=None, *, ncols: int = 10, cmap: str = "gray_r", size: float = 0.9,
@@ -113,7 +146,7 @@ def image_grid(images, labels=None, *, ncols: int = 10, cmap: str = "gray_r", si
         if i < len(images):
             ax.imshow(images[i], cmap=cmap, vmin=vmin, vmax=vmax)
             if labels is not None:
-                ax.set_title(str(labels[i]), fontsize=8)
+                ax.set_title(str(labels[i]), fontsize="medium")
     if title:
         fig.suptitle(title)
     return fig
@@ -220,5 +253,5 @@ def histograms(arrays: dict, *, ax=None, bins: int = 40, log_abs: bool = False, 
         ax.hist(v, bins=edges, histtype="step", color=colour, label=label)
     ax.set_xlabel(f"$\\log_{{10}}$ |{xlabel}|" if log_abs else xlabel)
     ax.set_ylabel("count")
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax

@@ -102,7 +102,7 @@ class FrameSlider(widgets.VBox):
         return f"FrameSlider({grid}, {len(self.frames)} frames)"
 
 
-def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
+def frame_slider(draw: Callable, *, dpi: int = 100, max_bytes: int = 2_500_000,
                  labels: dict[str, str] | None = None, **params: Sequence) -> FrameSlider:
     """Precompute ``draw`` on a grid of parameter values and return a slider widget.
 
@@ -113,7 +113,9 @@ def frame_slider(draw: Callable, *, dpi: int = 72, max_bytes: int = 2_500_000,
         Figure; the figure is rendered to PNG and closed. Give every frame the same
         ``figsize`` so the picture does not jump when the slider moves.
     dpi : int
-        Resolution of the frames.
+        Resolution of the frames. At the default 100 dpi a frame up to
+        ``nnlib.plot.MAX_FIGURE_WIDTH`` inches wide shows its 10 pt text at 13 px or more in
+        the HTML book (the body's smallest font).
     max_bytes : int
         Upper bound on the total size of all frames (they are stored in the notebook
         and in the HTML page); exceeding it raises ``ValueError``.

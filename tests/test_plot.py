@@ -22,6 +22,28 @@ def test_fig_to_png_closes_and_renders():
     assert png.startswith(b"\x89PNG") and not plt.fignum_exists(fig.number)
 
 
+def test_fig_to_png_is_a_palette_image_that_records_its_dpi():
+    from io import BytesIO
+
+    from PIL import Image
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, 1])
+    image = Image.open(BytesIO(plot.fig_to_png(fig, dpi=80)))
+    assert image.mode == "P" and image.size == (240, 160)
+    assert image.info["dpi"] == pytest.approx((80, 80), abs=0.01)
+
+
+def test_figures_wider_than_the_column_are_shrunk_keeping_their_aspect():
+    """The book style's figure hook: 10 pt text shows at >= 13 px in the 672 px column."""
+    wide, _ = plt.subplots(1, 3, figsize=(12, 4))
+    narrow = plt.figure(figsize=(5, 3))
+    assert wide.get_size_inches() == pytest.approx((plot.MAX_FIGURE_WIDTH, 4 * plot.MAX_FIGURE_WIDTH / 12))
+    assert narrow.get_size_inches() == pytest.approx((5, 3))
+    assert 10 / 72 * 672 / plot.MAX_FIGURE_WIDTH >= 12.9
+    plt.close("all")
+
+
 def test_image_grid_accepts_flat_square_images():
     fig = plot.image_grid(np.zeros((12, 64)), labels=list(range(12)), ncols=5)
     assert len(fig.axes) == 15
