@@ -1822,6 +1822,75 @@ def _():
                                            generator=torch.Generator().manual_seed(0))
 
 
+@spec("nnlib.models.gan.GAN", latent_size="int", out_features="int",
+      hidden_sizes=P("sizes", ok={"one", "empty"}, either={"int"}),
+      discriminator_hidden_sizes=P("sizes", ok={"one", "empty", "None"}, either={"int"}), output="choice")
+def _():
+    _torch()
+    from nnlib.models import GAN
+    return GAN, dict(latent_size=2, out_features=3, hidden_sizes=(8, 8), discriminator_hidden_sizes=(6,), output="linear")
+
+
+def _gan():
+    _torch()
+    from nnlib.models import GAN
+    return GAN(2, 3, (8,))
+
+
+@spec("nnlib.models.gan.GAN.forward", z="tensor")
+def _():
+    return _gan().forward, dict(z=_xb(2))
+
+
+@spec("nnlib.models.gan.GAN.discriminate", x="tensor")
+def _():
+    return _gan().discriminate, dict(x=_xb(3))
+
+
+@spec("nnlib.models.gan.GAN.sample", n="int", generator="rng")
+def _():
+    torch = _torch()
+    return _gan().sample, dict(n=3, generator=torch.Generator().manual_seed(0))
+
+
+@spec("nnlib.models.gan.GAN.extra_repr")
+def _():
+    return _gan().extra_repr, dict()
+
+
+@spec("nnlib.models.gan.discriminator_loss", real_logits="tensor", fake_logits="tensor")
+def _():
+    from nnlib.models import discriminator_loss
+    return discriminator_loss, dict(real_logits=_T([0.5, -1.0, 2.0]), fake_logits=_T([0.0, -3.0]))
+
+
+@spec("nnlib.models.gan.generator_loss", fake_logits="tensor", kind="choice")
+def _():
+    from nnlib.models import generator_loss
+    return generator_loss, dict(fake_logits=_T([0.0, -3.0]), kind="minimax")
+
+
+@spec("nnlib.models.gan.optimal_discriminator", p_data=P("arr", bad={"neg"}), p_model=P("arr", bad={"neg"}))
+def _():
+    from nnlib.models import optimal_discriminator
+    return optimal_discriminator, dict(p_data=np.array([0.2, 1.0]), p_model=np.array([0.6, 1.0]))
+
+
+@spec("nnlib.models.gan.js_divergence", p=P("arr", bad={"neg", "zero"}), q=P("arr", bad={"neg", "zero"}))
+def _():
+    from nnlib.models import js_divergence
+    return js_divergence, dict(p=np.array([0.25, 0.75]), q=np.array([0.5, 0.5]))
+
+
+@spec("nnlib.models.gan.train_gan", model="obj", data="tensor", steps="int", batch_size="int", lr="pos",
+      betas=P("pair", ok={"reversed", "equal"}), loss="choice", rng="rng")
+def _():
+    torch = _torch()
+    from nnlib.models import train_gan
+    return train_gan, dict(model=_gan(), data=_xb(3, 8), steps=2, batch_size=4, lr=1e-3, betas=(0.5, 0.999),
+                           loss="non_saturating", rng=torch.Generator().manual_seed(0))
+
+
 # --- train -------------------------------------------------------------------------------------
 def _tdata(n=16):
     torch = _torch()
