@@ -1584,6 +1584,41 @@ def _():
     return MCDropout(0.5).extra_repr, dict()
 
 
+@spec("nnlib.models.dropout.ConcreteDropout", layer="obj", p=P("prob", bad={"zero"}), temperature="pos")
+def _():
+    _torch()
+    import torch
+    from nnlib.models import ConcreteDropout
+    return ConcreteDropout, dict(layer=torch.nn.Linear(4, 2), p=0.2, temperature=0.1)
+
+
+def _concrete():
+    _torch()
+    import torch
+    from nnlib.models import ConcreteDropout
+    return ConcreteDropout(torch.nn.Linear(4, 2), 0.2)
+
+
+@spec("nnlib.models.dropout.ConcreteDropout.forward", x=P("tensor", either={"extra-dim", "missing-dim"}))
+def _():
+    return _concrete().forward, dict(x=_xb())
+
+
+@spec("nnlib.models.dropout.ConcreteDropout.relaxed_mask", shape=P("sizes", ok={"one"}))
+def _():
+    return _concrete().relaxed_mask, dict(shape=(3, 4))
+
+
+@spec("nnlib.models.dropout.ConcreteDropout.regularizer", length_scale="pos")
+def _():
+    return _concrete().regularizer, dict(length_scale=0.5)
+
+
+@spec("nnlib.models.dropout.ConcreteDropout.extra_repr")
+def _():
+    return _concrete().extra_repr, dict()
+
+
 @spec("nnlib.models.dropout.DropoutMLP", in_features="int", out_features="int", hidden_sizes=P("sizes", ok={"one"}, either={"empty"}), dropout="prob",
       activation="choice", input_dropout="prob")
 def _():

@@ -12,17 +12,25 @@ weights. Two consequences shape this module.
   inputs is then not one function. With ``shared_mask = True`` an :class:`MCDropout`
   layer draws a single mask for the whole batch, so a forward pass over a grid of inputs
   draws one function from the approximate posterior.
+
+:class:`ConcreteDropout` learns its rate: a relaxed (Concrete) Bernoulli mask makes the
+output differentiable in the drop probability, and its :meth:`ConcreteDropout.regularizer`
+is the approximate KL divergence of chapter 12 with the entropy term that a fixed-rate
+derivation drops (Gal, Hron & Kendall, 2017).
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
-from .._checks import check_choice, check_flag, check_positive_int, check_probability, check_sizes
+from .._checks import (check_budget, check_choice, check_flag, check_in_range, check_positive, check_positive_int,
+                       check_probability, check_sizes)
 from ._inputs import as_model_input, check_tensor
 
-__all__ = ["MCDropout", "DropoutMLP"]
+__all__ = ["MCDropout", "DropoutMLP", "ConcreteDropout"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh}
 
@@ -126,3 +134,104 @@ class DropoutMLP(nn.Module):
             raise ValueError(f"DropoutMLP expects inputs of shape (batch, {self.in_features}), "
                              f"got shape {tuple(x.shape)}")
         return self.net(x)
+
+
+class ConcreteDropout(nn.Module):
+    """Dropout with a learned rate in front of a linear layer (concrete dropout, chapter 12).
+
+    The layer computes ``layer(x * z / (1 - p))``, where ``p`` is the drop probability
+    :math:`\\sigma(\\rho)` of a learned logit :math:`\\rho` (``p_logit``) and, in training
+    mode, the keep-mask ``z`` is the relaxed Bernoulli draw of chapter 12,
+
+    .. math::
+        \\tilde z = \\sigma\\Big(\\frac{\\operatorname{logit}(1 - p) + \\operatorname{logit}(u)}{t}\\Big),
+        \\qquad u \\sim \\mathcal U(0, 1),
+
+    one per input unit and row, with temperature :math:`t` (``temperature``). For every
+    :math:`t > 0`, :math:`P(\\tilde z > \\tfrac12) = 1 - p` exactly, and :math:`\\tilde z` tends to a
+    Bernoulli(:math:`1 - p`) keep-mask as :math:`t \\to 0`; unlike the Bernoulli mask it is
+    differentiable in :math:`\\rho`. In eval mode the layer is ``layer(x)`` (inverted dropout).
+
+    Parameters
+    ----------
+    layer : torch.nn.Linear
+        The weight layer whose input is dropped; dropping input unit :math:`k` removes
+        column :math:`k` of its weight matrix.
+    p : float
+        Initial drop probability, in (0, 1). (Chapter 12's derivation writes the *keep*
+        probability; here, as in ``torch.nn.Dropout``, ``p`` is the drop probability.)
+    temperature : float
+        Temperature :math:`t > 0` of the relaxed mask (Gal, Hron & Kendall use 0.1).
+
+    Attributes
+    ----------
+    p_logit : torch.nn.Parameter
+        :math:`\\rho = \\operatorname{logit}(p)`, trained with the other parameters.
+    """
+
+    def __init__(self, layer: nn.Linear, p: float = 0.1, *, temperature: float = 0.1):
+        super().__init__()
+        if not isinstance(layer, nn.Linear):
+            raise TypeError(f"layer must be a torch.nn.Linear, got {type(layer).__name__}")
+        p = check_in_range("p", p, 0, 1, low_inclusive=False, high_inclusive=False)
+        self.temperature = check_positive("temperature", temperature)
+        self.layer = layer
+        dtype = layer.weight.dtype
+        self.p_logit = nn.Parameter(torch.tensor(math.log(p) - math.log1p(-p), dtype=dtype))
+
+    @property
+    def p(self) -> torch.Tensor:
+        """The drop probability :math:`\\sigma(\\rho)`, a 0-d tensor (differentiable)."""
+        return torch.sigmoid(self.p_logit)
+
+    def relaxed_mask(self, shape) -> torch.Tensor:
+        """A relaxed keep-mask :math:`\\tilde z` of the given shape (values in [0, 1])."""
+        shape = check_sizes("shape", shape)
+        if not shape:
+            raise ValueError("shape must list at least one dimension, like (batch, features), got ()")
+        check_budget("shape", math.prod(shape), "MAX_ELEMENTS", "entries")
+        return self._mask(shape)
+
+    def _mask(self, shape) -> torch.Tensor:
+        eps = torch.finfo(self.p_logit.dtype).eps
+        u = torch.rand(tuple(shape), dtype=self.p_logit.dtype, device=self.p_logit.device)
+        return torch.sigmoid((torch.logit(u, eps) - self.p_logit) / self.temperature)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = as_model_input(self, "x", x)
+        if x.ndim < 1 or x.shape[-1] != self.layer.in_features:
+            raise ValueError(f"ConcreteDropout expects inputs of shape (batch, {self.layer.in_features}), "
+                             f"got shape {tuple(x.shape)}")
+        if self.training:
+            x = x * self._mask(x.shape) / (1 - self.p)
+        return self.layer(x)
+
+    def regularizer(self, length_scale: float) -> torch.Tensor:
+        """The approximate KL divergence of chapter 12, up to a constant (a 0-d tensor).
+
+        .. math::
+            \\frac{l^2}{2 (1 - p)} \\|W'\\|^2 + \\frac{l^2}{2} \\|b\\|^2 - K\\, \\mathcal H(p),\\qquad
+            \\mathcal H(p) = -p \\log p - (1 - p) \\log (1 - p),
+
+        for the prior :math:`\\mathcal N(0, l^{-2} I)`, stored weights :math:`W'` (inverted
+        dropout stores :math:`(1 - p) M`, so the first term is :math:`\\frac{(1-p) l^2}{2}\\|M\\|^2`
+        of the derivation) and :math:`K` input units. Add the sum over the layers, divided
+        by the number of training points :math:`N`, to the mean negative log-likelihood
+        (Gal, Hron & Kendall, 2017; chapter 12 derives it).
+
+        Parameters
+        ----------
+        length_scale : float
+            Prior length-scale :math:`l > 0`.
+        """
+        l2 = check_positive("length_scale", length_scale) ** 2
+        rho = self.p_logit
+        p = torch.sigmoid(rho)
+        # H(p) written with softplus: log p = -softplus(-rho), log(1 - p) = -softplus(rho)
+        entropy = p * nn.functional.softplus(-rho) + (1 - p) * nn.functional.softplus(rho)
+        weight = l2 / 2 * (self.layer.weight.pow(2).sum() / (1 - p))
+        bias = l2 / 2 * self.layer.bias.pow(2).sum() if self.layer.bias is not None else 0.0
+        return weight + bias - self.layer.in_features * entropy
+
+    def extra_repr(self) -> str:
+        return f"p={torch.sigmoid(self.p_logit.detach()).item():.4g}, temperature={self.temperature}"
