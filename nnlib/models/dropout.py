@@ -210,7 +210,8 @@ class ConcreteDropout(nn.Module):
         """The approximate KL divergence of chapter 12, up to a constant (a 0-d tensor).
 
         .. math::
-            \\frac{l^2}{2 (1 - p)} \\|W'\\|^2 + \\frac{l^2}{2} \\|b\\|^2 - K\\, \\mathcal H(p),\\qquad
+            \\frac{l^2}{2 (1 - p)} \\|W'\\|^2 + \\frac{l^2}{2} \\|b\\|^2 - K\\, \\mathcal H(p),
+
             \\mathcal H(p) = -p \\log p - (1 - p) \\log (1 - p),
 
         for the prior :math:`\\mathcal N(0, l^{-2} I)`, stored weights :math:`W'` (inverted
