@@ -25,6 +25,9 @@ __all__ = ["FrameSlider", "frame_slider", "MAX_FRAMES"]
 #: most frames one slider may precompute (each is drawn and stored in the page)
 MAX_FRAMES = 400
 
+#: width and height (inches) of the PDF book's text block, which the strip of key frames fills
+PDF_TEXT_BLOCK = (6.3, 8.5)
+
 
 def _label(value) -> str:
     """Slider label of a grid value: numbers at 4 significant digits."""
@@ -70,22 +73,28 @@ class FrameSlider(widgets.VBox):
             return [self.frames[i] for i in picks]
         return [self.frames[min(i, sizes[0] - 1) * sizes[1] + min(i, sizes[1] - 1)] for i in picks]
 
-    def strip_png(self, n: int = 4) -> bytes:
-        """The key frames side by side as one PNG: the widget's picture where no slider can move.
+    def strip_png(self, n: int | None = None) -> bytes:
+        """Key frames one above the other as one PNG: the widget's picture where no slider can move.
 
-        The PDF book and other static renderers show this image instead of the slider.
+        The PDF book shows this image instead of the slider, scaled to its text width. With
+        ``n=None`` the strip holds as many key frames (2 to 4) as fit one page of the PDF
+        (:data:`PDF_TEXT_BLOCK`) at that width, so their text stays close to its size in the HTML.
         """
         from PIL import Image
 
+        if n is None:
+            first = Image.open(io.BytesIO(self.frames[0]))
+            page_width, page_height = PDF_TEXT_BLOCK
+            n = max(2, min(4, int(page_height / (page_width * first.height / first.width))))
         images = [Image.open(io.BytesIO(f)).convert("RGB") for f in self.key_frames(n)]
-        height = max(im.height for im in images)
-        images = [im if im.height == height else im.resize((round(im.width * height / im.height), height))
+        width = max(im.width for im in images)
+        images = [im if im.width == width else im.resize((width, round(im.height * width / im.width)))
                   for im in images]
-        strip = Image.new("RGB", (sum(im.width for im in images) + 8 * (len(images) - 1), height), "white")
-        x = 0
+        strip = Image.new("RGB", (width, sum(im.height for im in images) + 8 * (len(images) - 1)), "white")
+        y = 0
         for im in images:
-            strip.paste(im, (x, 0))
-            x += im.width + 8
+            strip.paste(im, (0, y))
+            y += im.height + 8
         out = io.BytesIO()
         strip.save(out, format="PNG", optimize=True)
         return out.getvalue()

@@ -2811,8 +2811,8 @@ for _name in ("forward", "features", "attention_maps"):
         return getattr(_tfc(), _name), dict(x=_seq())
 
 
-for _name in ("key_frames", "strip_png"):
-    @spec(f"nnlib.widgets.FrameSlider.{_name}", n="int")
+for _name, _n in (("key_frames", "int"), ("strip_png", P("int", ok={"None"}))):  # strip_png: None = fit a page
+    @spec(f"nnlib.widgets.FrameSlider.{_name}", n=_n)
     def _(_name=_name):
         from nnlib import widgets
         return getattr(widgets.frame_slider(_draw, dpi=20, freq=[1, 2, 3]), _name), dict(n=2)

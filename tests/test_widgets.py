@@ -72,7 +72,9 @@ def test_static_formats_get_a_strip_of_key_frames():
     assert {"image/png", "application/vnd.jupyter.widget-view+json", "text/plain"} <= set(data)
     strip = Image.open(io.BytesIO(data["image/png"]))
     frame = Image.open(io.BytesIO(one.frames[0]))
-    assert strip.height == frame.height and strip.width == 4 * frame.width + 3 * 8
+    # 2 x 1.5 in frames: two fit one PDF page at the text width, one above the other
+    assert strip.width == frame.width and strip.height == 2 * frame.height + 8
+    assert Image.open(io.BytesIO(one.strip_png(n=3))).height == 3 * frame.height + 2 * 8
     two = frame_slider(draw, a=[1, 2, 3], b=[0.0, 1.0])  # the diagonal of the grid
     assert two.key_frames() == [two.frames[0], two.frames[3], two.frames[5]]
 
