@@ -68,6 +68,9 @@ BOOK_STYLE = {
     "legend.frameon": False,
     "image.cmap": "viridis",
     "figure.hooks": ["nnlib.plot:fit_to_column"],
+    # Jupyter saves figures with a tight bounding box plus this margin on each side: a thin one
+    # keeps a MAX_FIGURE_WIDTH figure within 7.2 in, so its text still shows at 13 px
+    "savefig.pad_inches": 0.02,
 }
 
 
