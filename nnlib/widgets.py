@@ -20,7 +20,7 @@ import ipywidgets as widgets
 from ._checks import check_positive_int
 from .plot import fig_to_png
 
-__all__ = ["FrameSlider", "frame_slider", "MAX_FRAMES"]
+__all__ = ["FrameSlider", "frame_slider", "MAX_FRAMES", "PDF_TEXT_BLOCK"]
 
 #: most frames one slider may precompute (each is drawn and stored in the page)
 MAX_FRAMES = 400
