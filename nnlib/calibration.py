@@ -174,16 +174,18 @@ def fit_temperature(logits, labels, *, max_iter: int = 200) -> float:
         return float(np.mean((p * z).sum(1) - z[rows, y]))
 
     if grad(0.0) >= 0:
-        raise ValueError("fit_temperature: the true-class logits are not above the average logit, "
-                         "so the NLL is smallest at T = infinity (uniform prediction); no finite T exists")
+        raise ValueError("fit_temperature: logits[n, labels[n]] (the labelled classes' logits) are not above "
+                         "the average logit, so the NLL is smallest at T = infinity (uniform prediction); no "
+                         "finite T exists for these logits and labels")
     if np.all(z[rows, y] >= z.max(axis=1)):  # then g(beta) < 0 for every beta
-        raise ValueError("fit_temperature: every point's true class has the largest logit, so the NLL keeps "
-                         "decreasing as T -> 0; no finite T exists")
+        raise ValueError("fit_temperature: every row of logits is largest at its labels entry, so the NLL keeps "
+                         "decreasing as T -> 0; no finite T exists for these logits and labels")
     lo, hi = 0.0, 1.0
     while grad(hi) < 0:
         lo, hi = hi, 2 * hi
         if hi > 1e6:
-            raise ValueError("fit_temperature: the NLL keeps decreasing up to T = 1e-6; no finite T found")
+            raise ValueError("fit_temperature: the NLL of these logits and labels keeps decreasing up to "
+                             "T = 1e-6; no finite T found")
     if lo == 0.0:  # bracket [lo, hi] with lo > 0 for bisection in log(beta)
         lo = hi / 2
         while grad(lo) >= 0:

@@ -372,9 +372,9 @@ def test_fit_temperature_bad_input():
         fit_temperature(z, y, max_iter=0)
     with pytest.raises(ValueError, match="temperature must be > 0"):
         temperature_nll(z, y, 0.0)
-    with pytest.raises(ValueError, match="no finite T"):  # perfectly separated: NLL falls as T -> 0
+    with pytest.raises(ValueError, match=r"labels entry.*no finite T"):  # separated: NLL falls as T -> 0
         fit_temperature(np.eye(3) * 5, np.arange(3))
-    with pytest.raises(ValueError, match="T = infinity"):  # true class below average
+    with pytest.raises(ValueError, match=r"logits\[n, labels\[n\]\].*T = infinity"):  # true class below average
         fit_temperature(-np.eye(3) * 5, np.arange(3))
 
 
