@@ -36,7 +36,7 @@ def test_bad_arguments():
         DropoutMLP(1, 1, ())
     with pytest.raises(ValueError, match=r"hidden_sizes\[1\] must be an integer >= 1"):
         DropoutMLP(1, 1, (4, 0))
-    with pytest.raises(ValueError, match=r"expects inputs of shape \(batch, 1\), got shape \(5,\)"):
+    with pytest.raises(ValueError, match=r"x of DropoutMLP\(in_features=1\) must have shape \(\.\.\., 1\), got shape \(5,\)"):
         DropoutMLP(1, 1, (4,))(torch.zeros(5))
 
 
@@ -178,7 +178,7 @@ def test_concrete_bad_layer_and_inputs():
     with pytest.raises(TypeError, match="layer must be a torch.nn.Linear, got Conv1d"):
         ConcreteDropout(nn.Conv1d(1, 1, 2))
     layer = _concrete(0.2, in_features=5)
-    with pytest.raises(ValueError, match=r"expects inputs of shape \(batch, 5\), got shape \(2, 4\)"):
+    with pytest.raises(ValueError, match=r"x of ConcreteDropout\(.*\) must have shape \(\.\.\., 5\), got shape \(2, 4\)"):
         layer(torch.zeros(2, 4, dtype=torch.float64))
     with pytest.raises(TypeError, match="x must be a real tensor"):
         layer(torch.zeros(2, 5, dtype=torch.complex128))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
-from .._checks import as_float_array
+from .._checks import as_float_array, check_sizes
 
 
 def check_real_tensors(op: str, **tensors: torch.Tensor) -> None:
@@ -73,3 +74,18 @@ def check_metrics(name: str, metrics) -> dict:
         if not callable(fn):
             raise TypeError(f"{name}[{key!r}] must be a function fn(outputs, targets), got {type(fn).__name__}")
     return metrics
+
+
+def check_hidden_sizes(name: str, value) -> list[int]:
+    """Hidden-layer widths as a list: one integer (a single hidden layer) or a sequence of integers >= 1."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (value,)
+    return check_sizes(name, value)
+
+
+def check_features(owner: str, name: str, x: torch.Tensor, size: int, *, batched: bool = True) -> None:
+    """Raise ``ValueError`` unless ``x`` has shape (batch, size), or (..., size) if not ``batched``; the
+    message names the model (``owner``, e.g. ``"VAE(in_features=64, latent_size=2)"``) and the argument."""
+    if not ((x.dim() == 2 if batched else x.dim() >= 1) and x.shape[-1] == size):
+        raise ValueError(f"{name} of {owner} must have shape ({'batch' if batched else '...'}, {size}), "
+                         f"got shape {tuple(x.shape)}")

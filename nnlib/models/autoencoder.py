@@ -20,7 +20,7 @@ from torch import nn
 from .._checks import (as_float_array, check_budget, check_choice, check_finite, check_flag, check_in_range,
                        check_non_negative, check_positive, check_positive_int, check_sizes)
 from .._random import as_generator, torch_generator
-from ._inputs import as_model_input
+from ._inputs import as_model_input, check_features
 
 __all__ = ["Autoencoder", "digits_autoencoder", "corrupt", "CorruptedPairs", "contractive_penalty",
            "kl_sparsity", "kl_sparsity_grad", "principal_angles", "train_linear_autoencoder"]
@@ -122,9 +122,7 @@ class Autoencoder(nn.Module):
         return self.sizes[-1]
 
     def _check_input(self, name: str, x: torch.Tensor, size: int) -> None:
-        if x.dim() != 2 or x.shape[1] != size:
-            raise ValueError(f"{name} of Autoencoder{tuple(self.sizes)} must have shape (batch, {size}), "
-                             f"got shape {tuple(x.shape)}")
+        check_features(f"Autoencoder{tuple(self.sizes)}", name, x, size)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code :math:`\\mathbf h_L = f(\\mathbf x)` of a batch ``x`` of shape (batch, sizes[0])."""

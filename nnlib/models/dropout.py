@@ -28,7 +28,7 @@ from torch import nn
 
 from .._checks import (check_budget, check_choice, check_flag, check_in_range, check_positive, check_positive_int,
                        check_probability, check_sizes)
-from ._inputs import as_model_input, check_tensor
+from ._inputs import as_model_input, check_features, check_tensor
 
 __all__ = ["MCDropout", "DropoutMLP", "ConcreteDropout"]
 
@@ -130,9 +130,7 @@ class DropoutMLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = as_model_input(self, "x", x)
-        if x.shape[-1] != self.in_features:
-            raise ValueError(f"DropoutMLP expects inputs of shape (batch, {self.in_features}), "
-                             f"got shape {tuple(x.shape)}")
+        check_features(f"DropoutMLP(in_features={self.in_features})", "x", x, self.in_features, batched=False)
         return self.net(x)
 
 
@@ -199,9 +197,7 @@ class ConcreteDropout(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = as_model_input(self, "x", x)
-        if x.ndim < 1 or x.shape[-1] != self.layer.in_features:
-            raise ValueError(f"ConcreteDropout expects inputs of shape (batch, {self.layer.in_features}), "
-                             f"got shape {tuple(x.shape)}")
+        check_features(f"ConcreteDropout({self.layer})", "x", x, self.layer.in_features, batched=False)
         if self.training:
             x = x * self._mask(x.shape) / (1 - self.p)
         return self.layer(x)

@@ -28,9 +28,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .._checks import as_float_array, check_choice, check_in_range, check_positive, check_positive_int, check_sizes
+from .._checks import as_float_array, check_choice, check_in_range, check_positive, check_positive_int
 from .._random import torch_generator
-from ._inputs import as_model_input, check_real_tensors
+from ._inputs import as_model_input, check_features, check_hidden_sizes, check_real_tensors
+from .mlp import linear_stack
 
 __all__ = ["GAN", "GENERATOR_LOSSES", "discriminator_loss", "generator_loss", "optimal_discriminator",
            "js_divergence", "train_gan"]
@@ -39,15 +40,6 @@ __all__ = ["GAN", "GENERATOR_LOSSES", "discriminator_loss", "generator_loss", "o
 GENERATOR_LOSSES = ("non_saturating", "minimax")
 #: The output layers :class:`GAN` accepts for its generator.
 _OUTPUTS = ("linear", "sigmoid")
-
-
-def _mlp(sizes: list[int], activation: nn.Module) -> list[nn.Module]:
-    layers: list[nn.Module] = []
-    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(a, b))
-        if k < len(sizes) - 2:
-            layers.append(activation)
-    return layers
 
 
 class GAN(nn.Module):
@@ -85,24 +77,17 @@ class GAN(nn.Module):
         super().__init__()
         self.latent_size = check_positive_int("latent_size", latent_size)
         self.out_features = check_positive_int("out_features", out_features)
-        if isinstance(hidden_sizes, (int, np.integer)):
-            hidden_sizes = (hidden_sizes,)
-        self.hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
-        if discriminator_hidden_sizes is None:
-            discriminator_hidden_sizes = self.hidden_sizes
-        elif isinstance(discriminator_hidden_sizes, (int, np.integer)):
-            discriminator_hidden_sizes = (discriminator_hidden_sizes,)
-        self.discriminator_hidden_sizes = check_sizes("discriminator_hidden_sizes", discriminator_hidden_sizes)
+        self.hidden_sizes = check_hidden_sizes("hidden_sizes", hidden_sizes)
+        self.discriminator_hidden_sizes = (self.hidden_sizes if discriminator_hidden_sizes is None else
+                                           check_hidden_sizes("discriminator_hidden_sizes", discriminator_hidden_sizes))
         self.output = check_choice("output", output, _OUTPUTS)
-        g_layers = _mlp([self.latent_size, *self.hidden_sizes, self.out_features], nn.ReLU())
+        g_layers = linear_stack([self.latent_size, *self.hidden_sizes, self.out_features], nn.ReLU)
         self.generator = nn.Sequential(*g_layers, *([nn.Sigmoid()] if self.output == "sigmoid" else []))
         self.discriminator = nn.Sequential(
-            *_mlp([self.out_features, *self.discriminator_hidden_sizes, 1], nn.LeakyReLU(0.2)))
+            *linear_stack([self.out_features, *self.discriminator_hidden_sizes, 1], lambda: nn.LeakyReLU(0.2)))
 
     def _check(self, name: str, t: torch.Tensor, size: int) -> None:
-        if t.dim() != 2 or t.shape[1] != size:
-            raise ValueError(f"{name} of GAN(latent_size={self.latent_size}, out_features={self.out_features}) "
-                             f"must have shape (batch, {size}), got shape {tuple(t.shape)}")
+        check_features(f"GAN(latent_size={self.latent_size}, out_features={self.out_features})", name, t, size)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """Generated samples :math:`G(\\mathbf z)`, shape (batch, out_features), for noise z (batch, latent_size)."""

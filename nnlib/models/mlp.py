@@ -70,6 +70,18 @@ def _init_linear(layer: nn.Linear, init: str, init_std: float | None) -> None:
         layer.bias.zero_()
 
 
+def linear_stack(sizes, activation, *, last_activation: bool = False) -> list[nn.Module]:
+    """``Linear`` layers from ``sizes[0]`` to ``sizes[-1]`` with a fresh ``activation()`` after each but
+    the last (after the last too if ``last_activation``): the body of the VAE's and the GAN's networks.
+    ``activation`` is a module class or a function returning a module, e.g. ``nn.ReLU``."""
+    layers: list[nn.Module] = []
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(n_in, n_out))
+        if last_activation or k < len(sizes) - 2:
+            layers.append(activation())
+    return layers
+
+
 class MLP(nn.Module):
     """A fully connected network: ``Linear -> [BatchNorm1d] -> activation -> [Dropout]`` per hidden layer.
 

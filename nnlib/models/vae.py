@@ -30,8 +30,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from .._checks import (as_float_array, check_choice, check_non_negative,
-                       check_positive, check_positive_int, check_sizes)
-from ._inputs import as_model_input, check_real_tensors
+                       check_positive, check_positive_int)
+from ._inputs import as_model_input, check_features, check_hidden_sizes, check_real_tensors
+from .mlp import linear_stack
 
 __all__ = [
     "VAE",
@@ -263,24 +264,18 @@ class VAE(nn.Module):
         super().__init__()
         self.in_features = check_positive_int("in_features", in_features)
         self.latent_size = check_positive_int("latent_size", latent_size)
-        if isinstance(hidden_sizes, (int, np.integer)):
-            hidden_sizes = (hidden_sizes,)
-        self.hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
+        self.hidden_sizes = check_hidden_sizes("hidden_sizes", hidden_sizes)
         self.likelihood = check_choice("likelihood", likelihood, LIKELIHOODS)
         self.obs_std = check_positive("obs_std", obs_std)
         enc_sizes = [self.in_features, *self.hidden_sizes]
-        self.encoder = nn.Sequential(*[m for a, b in zip(enc_sizes[:-1], enc_sizes[1:])
-                                       for m in (nn.Linear(a, b), nn.ReLU())])
+        self.encoder = nn.Sequential(*linear_stack(enc_sizes, nn.ReLU, last_activation=True))
         self.mu_head = nn.Linear(enc_sizes[-1], self.latent_size)
         self.logvar_head = nn.Linear(enc_sizes[-1], self.latent_size)
-        dec_sizes = [self.latent_size, *reversed(self.hidden_sizes)]
-        layers = [m for a, b in zip(dec_sizes[:-1], dec_sizes[1:]) for m in (nn.Linear(a, b), nn.ReLU())]
-        self.decoder = nn.Sequential(*layers, nn.Linear(dec_sizes[-1], self.in_features))
+        self.decoder = nn.Sequential(*linear_stack([self.latent_size, *reversed(self.hidden_sizes), self.in_features],
+                                                   nn.ReLU))
 
     def _check(self, name: str, t: torch.Tensor, size: int) -> None:
-        if t.dim() != 2 or t.shape[1] != size:
-            raise ValueError(f"{name} of VAE(in_features={self.in_features}, latent_size={self.latent_size}) must have shape "
-                             f"(batch, {size}), got shape {tuple(t.shape)}")
+        check_features(f"VAE(in_features={self.in_features}, latent_size={self.latent_size})", name, t, size)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The parameters ``(mu, logvar)`` of :math:`q_\\phi(\\mathbf z \\mid \\mathbf x)`, each (batch, latent_size)."""
@@ -308,9 +303,8 @@ class VAE(nn.Module):
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Decoder output for codes ``z`` of shape (..., latent_size): logits (Bernoulli) or means (Gaussian)."""
         z = as_model_input(self, "z", z)
-        if z.shape[-1] != self.latent_size:
-            raise ValueError(f"decode input of VAE(in_features={self.in_features}, latent_size={self.latent_size}) must have shape "
-                             f"(..., {self.latent_size}), got shape {tuple(z.shape)}")
+        check_features(f"VAE(in_features={self.in_features}, latent_size={self.latent_size})", "decode input z", z,
+                       self.latent_size, batched=False)
         return self.decoder(z)
 
     def mean_image(self, decoded: torch.Tensor) -> torch.Tensor:
