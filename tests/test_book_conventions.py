@@ -137,6 +137,20 @@ def test_stable_plotting_conventions(name):
             f"{name}: a cell ends in ';' (nbval ignores it; assign to _ or end with plt.show()):\n{src[-200:]}")
 
 
+# A font size below the style's 10 pt (nnlib.plot.BOOK_STYLE): a number under 10 or a relative size
+# smaller than "medium". With figures at most nnlib.plot.MAX_FIGURE_WIDTH wide, 10 pt text shows at
+# 13 px or more in the HTML book, the body's smallest font (tests/reader_check.py measures it).
+SMALL_FONT = re.compile(r"""(?:\b(?:fontsize|labelsize|title_fontsize)\s*=|["'](?:size|fontsize)["']\s*:)\s*"""
+                        r"""(?:[1-9](?:\.\d*)?(?![\d.])|["'](?:x{0,2}-?small|smaller)["'])""")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_figure_text_at_body_size(name):
+    small = [m.group(0) for c in code_cells(load(name)) for m in SMALL_FONT.finditer(source(c))]
+    assert not small, (f"{name}: figure text below 10 pt ({', '.join(small)}); drop the size (the book style "
+                       "draws 10 pt) and make the figure roomier instead")
+
+
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_notebook_size(name):
     size = (ROOT / f"{name}.ipynb").stat().st_size
