@@ -11,13 +11,14 @@ book blocked. A page fails when it
 - has a widget output that the widget manager did not render,
 - has a code cell or output that needs sideways scrolling, or a display equation wider than
   the text column, at a 1280 px window,
-- has a figure without a real description (alt text missing or a file name).
+- has a figure without a real description (alt text missing or a file name),
+- has a figure or widget frame whose text displays smaller than the body's smallest font.
 
 It also estimates the size of the text inside every figure and widget frame as the reader sees
 it: the book's figures use 10 pt text (``nnlib.plot.BOOK_STYLE``), which a PNG saved at ``d`` dpi
 draws ``10 d / 72`` pixels tall, scaled by the displayed width over the PNG's width (the dpi is
 read from the PNG's pHYs chunk). Figures whose text comes out smaller than the body's smallest
-font are reported with the count (a measurement, not yet a failure).
+font fail the page.
 
 On every page with a frame slider (``nnlib.widgets.frame_slider``) it also moves the
 first slider one step and checks that the frame shown changes, with no kernel.
@@ -148,7 +149,8 @@ FIGURE_TEXT_JS = """async () => {
         .map(el => parseFloat(getComputedStyle(el).fontSize));
     const smallest = body.length ? Math.min(...body) : 12;
     const images = [...document.querySelectorAll('main img')]
-        .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0 && /\\.png$|^blob:|^data:image\\/png/.test(img.src));
+        .filter(img => img.naturalWidth >= 100 && img.getBoundingClientRect().width > 0  // figures, not icons
+                       && /\\.png$|^blob:|^data:image\\/png/.test(img.src));
     const small = [];
     for (const img of images) {
         let dpi = 72;
@@ -184,6 +186,10 @@ def check_page(context, url: str, screenshot: Path | None) -> tuple[list[str], b
         problems.append(f"{layout['equations']} display equation(s) wider than the text column")
     if layout["noAlt"]:
         problems.append(f"{layout['noAlt']} figure(s) without alt text (or with a file name as alt text)")
+    if layout["text"]["small"]:
+        sizes = ", ".join(f"{px:g}" for px in layout["text"]["small"])
+        problems.append(f"{len(layout['text']['small'])} figure(s) draw 10 pt text at {sizes} px, below the body's "
+                        f"smallest font ({layout['text']['smallest']:g} px): narrower figure, panels in rows")
     had_slider = page.evaluate(VISIBLE_FRAME_JS) is not None
     slider_problem = move_first_slider(page)
     if slider_problem:
