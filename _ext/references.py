@@ -13,6 +13,7 @@
 """
 
 from collections import Counter
+from itertools import groupby
 from pathlib import Path
 
 from docutils import nodes
@@ -45,21 +46,14 @@ class ReferenceListsInPlace(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         parents = {id(c.parent): c.parent for c in self.document.findall(nodes.citation)}
         for parent in parents.values():
-            runs, current = [], []
-            for child in parent.children:
-                if isinstance(child, nodes.citation):
-                    current.append(child)
-                elif current:
-                    runs.append(current)
-                    current = []
-            if current:
-                runs.append(current)
-            for run in runs:
-                listing = thebibliography()
-                parent.replace(run[0], listing)
-                for citation in run[1:]:
-                    parent.remove(citation)
-                listing.extend(run)
+            for is_citation, run in groupby(list(parent.children), key=lambda n: isinstance(n, nodes.citation)):
+                if is_citation:
+                    run = list(run)
+                    listing = thebibliography()
+                    parent.replace(run[0], listing)
+                    for citation in run[1:]:
+                        parent.remove(citation)
+                    listing.extend(run)
 
 
 def _surname(person) -> str:
@@ -87,10 +81,11 @@ def _global_labels(app, config) -> None:
     plain = [_author_year(e) for e in entries]
     counts, seen = Counter(plain), Counter()
     for entry, label in sorted(zip(entries, plain), key=lambda pair: (pair[1], pair[0].fields.get("title", ""))):
-        if counts[label] > 1:
-            label += "abcdefghijklmnopqrstuvwxyz"[seen[label]]
-            seen[label[:-1]] += 1
-        LABELS[entry.key] = label
+        suffix = ""
+        if counts[label] > 1:  # 1998a, 1998b, ... in order of title
+            suffix = "abcdefghijklmnopqrstuvwxyz"[seen[label]]
+            seen[label] += 1
+        LABELS[entry.key] = label + suffix
 
 
 class AuthorYearLabels(BaseLabelStyle):
